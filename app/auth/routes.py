@@ -1,0 +1,1 @@
+"""Placeholder: the accounts feature (login, register, reset) is being built."""

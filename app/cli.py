@@ -1,0 +1,82 @@
+"""Flask CLI: seed, create-user (DESIGN.md "Command line"); export-cases lives with its feature."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+
+from models import ROLES, User, db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(create_user)
+    try:
+        from app.ml.cli import export_cases
+
+        app.cli.add_command(export_cases)
+    except ImportError:  # the feature package is not built yet
+        pass
+
+
+@click.command("seed")
+@click.option("--file", "path", type=click.Path(dir_okay=False), default=None, help="knowledge-base JSON (default: knowledge/diseases.json)")
+def seed(path: str | None) -> None:
+    """Load or refresh disease records from the knowledge base (idempotent)."""
+    from knowledge import KnowledgeBaseError, load_knowledge_base
+    from app.services.seed import seed_diseases
+
+    try:
+        kb = load_knowledge_base(path or current_app.config.get("KNOWLEDGE_BASE_PATH"))
+    except KnowledgeBaseError as exc:
+        raise click.ClickException(f"knowledge base not loaded, nothing changed: {exc}") from exc
+    report = seed_diseases(kb)
+    click.echo(f"knowledge base {kb.version}: {len(kb.conditions)} conditions")
+    click.echo(report.summary())
+
+
+def validate_password(password: str) -> str | None:
+    """A clear reason when the password is too weak, else None."""
+    if len(password) < 10:
+        return "Password must be at least 10 characters long."
+    if len(password) > 256:
+        return "Password must be at most 256 characters long."
+    if password.isdigit() or password.isalpha() or len(set(password)) < 5:
+        return "Password must mix letters with digits or symbols and not repeat one character."
+    return None
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default=None, help="display name (default: the part of the e-mail before @)")
+def create_user(email: str, role: str, name: str | None) -> None:
+    """Create a user; password from the prompt, or from env PASSWORD when not a TTY."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.ClickException(f"invalid e-mail: {exc}") from exc
+    if db.session.scalar(db.select(User).where(User.email == email)):
+        raise click.ClickException(f"a user with e-mail {email} already exists")
+    password = os.environ.get("PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise click.ClickException("no password: set PASSWORD in the environment when not on a terminal")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = validate_password(password)
+    if problem:
+        raise click.ClickException(problem)
+    user = User(email=email, name=name or email.split("@")[0], role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    from app.services.audit import record
+
+    record("user.create", "user", user.id, role=role, via="cli")
+    db.session.commit()
+    click.echo(f"created {role} {email} (id {user.id})")

@@ -1,0 +1,1 @@
+"""Placeholder: this feature is being built."""

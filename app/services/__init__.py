@@ -1,0 +1,1 @@
+"""Domain logic that views and the API both call (views stay thin)."""

@@ -1,0 +1,5 @@
+"""Placeholder: the mail outbox (queue + retrying delivery worker) is being built."""
+
+
+def start_worker(app) -> None:  # replaced by the accounts/mail feature
+    return None

@@ -1,0 +1,112 @@
+"""Configuration classes, read from environment variables (DESIGN.md section 6).
+
+`create_app` picks one by `APP_CONFIG` (development | testing | production) unless a
+config object or mapping is passed in. Production refuses to start without SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MODEL_DIR = os.environ.get("MODEL_DIR", str(INSTANCE_DIR / "models" / "current"))
+    MODELS_ROOT = os.environ.get("MODELS_ROOT", str(INSTANCE_DIR / "models"))
+    LOAD_MODEL = _bool("LOAD_MODEL", True)
+    MODEL_SYNC_INTERVAL = float(os.environ.get("MODEL_SYNC_INTERVAL", "5"))
+    KNOWLEDGE_BASE_PATH = os.environ.get("KNOWLEDGE_BASE_PATH")  # None: the file in knowledge/
+
+    # Assessment: below this calibrated top probability the model abstains.
+    ABSTAIN_THRESHOLD = float(os.environ.get("ABSTAIN_THRESHOLD", "0.35"))
+    MAX_SYMPTOM_CHARS = int(os.environ.get("MAX_SYMPTOM_CHARS", "2000"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024)))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Diagnosis Assistant <no-reply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "5"))
+    # Outbox delivery: a background thread in the app process; off in tests (they drive it).
+    OUTBOX_WORKER = _bool("OUTBOX_WORKER", True)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
+
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
+    API_TOKEN_MAX_AGE = int(os.environ.get("API_TOKEN_MAX_AGE", str(24 * 3600)))
+    EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112 / 999 / 911")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    FORCE_HTTPS = False
+    TESTING = False
+    DEBUG = False
+
+    API_TITLE = "Diagnosis Assistant API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_REDOC_PATH = "/docs"
+    OPENAPI_REDOC_URL = None  # no CDN: the docs page is rendered by our own template
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    # A development key is generated per process when none is set (sessions end on restart).
+    SECRET_KEY = Config.SECRET_KEY or secrets.token_hex(32)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    RATELIMIT_ENABLED = False  # tests that check rate limits turn it back on
+    RATELIMIT_STORAGE_URI = "memory://"
+    OUTBOX_WORKER = False
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    PASSWORD_HASH_FAST = True
+    MODEL_SYNC_INTERVAL = 0.0  # follow promotions at once
+    MODEL_DIR = os.environ.get("TEST_MODEL_DIR", "/nonexistent/model")  # degraded unless a test gives one  # cheaper argon2 parameters keep the suite fast
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+
+    @classmethod
+    def check(cls) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production (no default secret is used)")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

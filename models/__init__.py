@@ -1,0 +1,35 @@
+"""The SQLAlchemy 2.0 ORM. `db` lives here so that models need nothing from `app/`."""
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+from models.user import ROLES, User  # noqa: E402
+from models.api_token import ApiToken  # noqa: E402
+from models.disease import URGENCY_LEVELS, Disease  # noqa: E402
+from models.diagnosis import REVIEW_OUTCOMES, TRIAGE_LEVELS, Diagnosis, Review  # noqa: E402
+from models.audit import AuditEvent  # noqa: E402
+from models.model_version import ModelVersion  # noqa: E402
+from models.outbox import OutboxMessage  # noqa: E402
+
+__all__ = [
+    "ROLES", "REVIEW_OUTCOMES", "TRIAGE_LEVELS", "URGENCY_LEVELS",
+    "ApiToken", "AuditEvent", "Base", "Diagnosis", "Disease", "ModelVersion",
+    "OutboxMessage", "Review", "User", "db",
+]

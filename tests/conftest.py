@@ -1,0 +1,240 @@
+"""Shared fixtures (DESIGN.md section 8): app, client, runner, db, a logged-in user per role,
+a real SMTP server, and the same suite on SQLite or, with TEST_DATABASE_URL, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from app import create_app  # noqa: E402
+from models import User, db as _db  # noqa: E402
+
+PASSWORD = "correct-Horse-9-battery"
+TEST_UA = "pytest-client"
+ROLES = ("patient", "clinician", "admin", "ml")
+
+
+# -- database URL per test run / xdist worker ----------------------------------------------------
+
+def _database_url(worker: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return "sqlite://"  # in-memory, fresh per app
+    if url.startswith("postgresql") and worker not in ("master", ""):
+        # One database per xdist worker, so parallel tests never share rows.
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        name = f"{u.database}_{worker}"
+        admin = u.set(drivername="postgresql", database=u.database).render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        return u.set(database=name).render_as_string(hide_password=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id) -> str:
+    return _database_url(worker_id)
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
+def _reset_schema(app) -> None:
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+
+
+@pytest.fixture
+def app_factory(database_url, tmp_path):
+    """Build an app with overrides; the schema is fresh for every test."""
+    made = []
+
+    def make(**overrides):
+        cfg = {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "SERVER_NAME": None,
+        }
+        cfg.update(overrides)
+        os.environ["APP_CONFIG"] = "testing"
+        os.environ["INSTANCE_PATH"] = str(tmp_path / "instance")
+        application = create_app(cfg)
+        if not made:
+            _reset_schema(application)
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    application = app_factory()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    c = app.test_client()
+    c.environ_base["HTTP_USER_AGENT"] = TEST_UA
+    return c
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# -- users and logged-in clients --------------------------------------------------------------
+
+def make_user(role: str = "patient", email: str | None = None, name: str | None = None, password: str = PASSWORD) -> User:
+    user = User(email=email or f"{role}@example.org", name=name or f"Test {role}", role=role)
+    user.set_password(password)
+    _db.session.add(user)
+    _db.session.commit()
+    return user
+
+
+def login_client(app, client, user: User) -> None:
+    """Put the user in the client's session as Flask-Login would (incl. its 'strong' identifier)."""
+    from flask_login.utils import _create_identifier
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": TEST_UA}):
+        ident = _create_identifier()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+        sess["_id"] = ident
+
+
+@pytest.fixture
+def users(app):
+    """One user per role: users['clinician'] etc."""
+    return {role: make_user(role) for role in ROLES}
+
+
+@pytest.fixture
+def login(app, client):
+    """login(user) -> the shared `client`, logged in as that user."""
+
+    def do(user: User):
+        login_client(app, client, user)
+        return client
+
+    return do
+
+
+@pytest.fixture(params=ROLES)
+def role_client(request, app, users):
+    """A fresh client logged in as each role in turn (param = role name)."""
+    c = app.test_client()
+    c.environ_base["HTTP_USER_AGENT"] = TEST_UA
+    login_client(app, c, users[request.param])
+    c.role = request.param
+    return c
+
+
+def client_for(app, user: User):
+    c = app.test_client()
+    c.environ_base["HTTP_USER_AGENT"] = TEST_UA
+    login_client(app, c, user)
+    return c
+
+
+# -- a real SMTP server (aiosmtpd) ------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SMTPSink:
+    """A real SMTP server on 127.0.0.1 that keeps the messages it receives."""
+
+    def __init__(self, port: int):
+        from aiosmtpd.controller import Controller
+
+        self.port = port
+        self.messages: list = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802
+                from email import message_from_bytes, policy
+
+                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A running SMTP server; the app's MAIL_SERVER/MAIL_PORT point at it."""
+    port = free_port()
+    server = SMTPSink(port).start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
+    app.extensions["mail"].server = "127.0.0.1"
+    app.extensions["mail"].port = port
+    yield server
+    server.stop()
+
+
+# -- a tiny trained model, shared by the whole session -----------------------------------------
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A real artifact from `python -m training train --tiny` on the project's knowledge base."""
+    out = tmp_path_factory.mktemp("tiny-model")
+    from training.__main__ import main as training_main
+
+    training_main(["train", "--tiny", "--output", str(out / "artifact"), "--epochs", "1",
+                   "--texts-per-condition", "12", "--seed", "1"])
+    path = out / "artifact"
+    if not (path / "labels.json").exists():  # the CLI may write DIR/<version>
+        candidates = [p for p in path.iterdir() if (p / "labels.json").exists()]
+        path = candidates[0]
+    return path
+
+
+_ = threading  # kept for live-server fixtures in browser tests

@@ -74,10 +74,27 @@ class Config:
     OPENAPI_REDOC_URL = None  # no CDN: the docs page is rendered by our own template
 
 
+def instance_secret(instance_dir: str | Path) -> str:
+    """A random key generated once per installation and kept in instance/ (never a fixed default)."""
+    path = Path(instance_dir) / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+    except OSError:
+        return secrets.token_hex(32)
+
+
 class DevelopmentConfig(Config):
+    """Local single-machine use (the README's run command); all workers share the instance key."""
+
     DEBUG = False
-    # A development key is generated per process when none is set (sessions end on restart).
-    SECRET_KEY = Config.SECRET_KEY or secrets.token_hex(32)
+    USE_INSTANCE_SECRET = True  # without SECRET_KEY, use instance/secret_key (created once)
 
 
 class TestingConfig(Config):

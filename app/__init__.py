@@ -57,6 +57,10 @@ def _load_config(app: Flask, config: Any) -> None:
         base.check()
     if not app.config.get("SECRET_KEY") and os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # set after the config module was imported
+    if not app.config.get("SECRET_KEY") and app.config.get("USE_INSTANCE_SECRET"):
+        from config import instance_secret
+
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set")
     # Quiet, patient-text-free logs: we never log request bodies.

@@ -14,6 +14,7 @@ from models import ROLES, User, db
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_user)
+    app.cli.add_command(bootstrap_admin)
     try:
         from app.ml.cli import export_cases
 
@@ -80,3 +81,27 @@ def create_user(email: str, role: str, name: str | None) -> None:
     record("user.create", "user", user.id, role=role, via="cli")
     db.session.commit()
     click.echo(f"created {role} {email} (id {user.id})")
+
+
+@click.command("bootstrap-admin")
+@click.option("--email", default="admin@localhost", show_default=True)
+def bootstrap_admin(email: str) -> None:
+    """Create the first admin with a generated password, printed once; no-op if an admin exists."""
+    import secrets as _secrets
+
+    if db.session.scalar(db.select(User).where(User.role == "admin").limit(1)):
+        click.echo("an admin account already exists; nothing created")
+        return
+    password = _secrets.token_urlsafe(15)
+    user = User(email=email.lower(), name="Administrator", role="admin")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    from app.services.audit import record
+
+    record("user.create", "user", user.id, role="admin", via="bootstrap")
+    db.session.commit()
+    click.echo("=" * 64)
+    click.echo(f"Admin account created: {user.email}")
+    click.echo(f"Password (shown once, store it now): {password}")
+    click.echo("=" * 64)

@@ -46,6 +46,10 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "5"))
     # Outbox delivery: a background thread in the app process; off in tests (they drive it).
     OUTBOX_WORKER = _bool("OUTBOX_WORKER", True)
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "20"))  # then 'failed', kept for admins
+    # Absolute links in e-mails (reset links) use this when set, never a request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

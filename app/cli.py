@@ -8,12 +8,16 @@ import sys
 import click
 from flask import Flask, current_app
 
+from app.services.accounts import validate_password  # one password rule for web, admin and CLI
 from models import ROLES, User, db
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_user)
+    from app.services.outbox import send_mail_command
+
+    app.cli.add_command(send_mail_command)
     app.cli.add_command(bootstrap_admin)
     try:
         from app.ml.cli import export_cases
@@ -37,17 +41,6 @@ def seed(path: str | None) -> None:
     report = seed_diseases(kb)
     click.echo(f"knowledge base {kb.version}: {len(kb.conditions)} conditions")
     click.echo(report.summary())
-
-
-def validate_password(password: str) -> str | None:
-    """A clear reason when the password is too weak, else None."""
-    if len(password) < 10:
-        return "Password must be at least 10 characters long."
-    if len(password) > 256:
-        return "Password must be at most 256 characters long."
-    if password.isdigit() or password.isalpha() or len(set(password)) < 5:
-        return "Password must mix letters with digits or symbols and not repeat one character."
-    return None
 
 
 @click.command("create-user")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError, DBAPIError
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,11 @@ def _code_for(exc: HTTPException) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if wants_json() and isinstance(getattr(exc, "data", None), dict):
+            # flask-smorest abort()/webargs errors: keep their message, headers and field details
+            from app.api import api
+
+            return api.handle_http_exception(exc)
         headers = {}
         valid = getattr(exc, "valid_methods", None)
         if exc.code == 405 and valid:
@@ -55,6 +60,7 @@ def register(app: Flask) -> None:
         from models import db
 
         db.session.rollback()
+        g._login_user = app.login_manager.anonymous_user()  # render the page without loading the user from the down database
         log.error("database unavailable: %s", exc.__class__.__name__)
         return error_response(503, "database_unavailable", "The database is unavailable right now. Nothing was saved; please try again shortly.")
 

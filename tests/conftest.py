@@ -60,6 +60,23 @@ def _reset_schema(app) -> None:
         _db.create_all()
 
 
+def _fresh_g_per_request(application) -> None:
+    """Empty `g` after every request, as production does (each request there gets a new app context).
+
+    The `app` fixture keeps one app context pushed for the whole test and Flask 3.1 reuses it
+    for requests, so without this `g` leaks between requests and clients: Flask-Login caches
+    the user in `g._login_user`, and a second (even anonymous) client would be served as the
+    first client's user.
+    """
+    from flask import g, request_tearing_down
+
+    def clear(sender, **extra):  # noqa: ARG001
+        g.__dict__.clear()
+
+    application.extensions["_test_clear_g"] = clear  # keep a strong reference for the signal
+    request_tearing_down.connect(clear, application)
+
+
 @pytest.fixture
 def app_factory(database_url, tmp_path):
     """Build an app with overrides; the schema is fresh for every test."""
@@ -75,6 +92,7 @@ def app_factory(database_url, tmp_path):
         os.environ["APP_CONFIG"] = "testing"
         os.environ["INSTANCE_PATH"] = str(tmp_path / "instance")
         application = create_app(cfg)
+        _fresh_g_per_request(application)
         if not made:
             _reset_schema(application)
         made.append(application)
@@ -226,7 +244,10 @@ def smtp_server(app):
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real artifact from `python -m training train --tiny` on the project's knowledge base."""
     out = tmp_path_factory.mktemp("tiny-model")
-    from training.__main__ import main as training_main
+    try:  # training/__main__.py calls sys.exit(main()) on import; the CLI module has `main`
+        from training.cli import main as training_main
+    except ImportError:
+        from training.__main__ import main as training_main
 
     training_main(["train", "--tiny", "--output", str(out / "artifact"), "--epochs", "1",
                    "--texts-per-condition", "12", "--seed", "1"])
@@ -238,3 +259,132 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 
 
 _ = threading  # kept for live-server fixtures in browser tests
+
+
+# -- learning loop (ML pages, registry, export): assessments, reviews, tiny model versions -------
+
+def train_tiny(output: Path, seed: int, *extra: str) -> Path:
+    """Train a real tiny artifact (`python -m training train --tiny`) and return its directory."""
+    from training.cli import main as training_cli  # the function `python -m training` runs
+
+    before = {p.name for p in output.iterdir()} if output.is_dir() else set()
+    rc = training_cli(["train", "--tiny", "--output", str(output), "--epochs", "1", "--texts-per-condition", "4",
+                       "--seed", str(seed), "--no-progress", *extra])
+    assert rc in (0, None), f"training failed with exit code {rc}"
+    if (output / "labels.json").exists():
+        return output
+    return next(p for p in sorted(output.iterdir()) if p.name not in before and (p / "labels.json").exists())
+
+
+@pytest.fixture(scope="session")
+def tiny_model_pair(tmp_path_factory) -> tuple[Path, Path]:
+    """Two real tiny artifacts with different seeds (hence different versions), trained once."""
+    base = tmp_path_factory.mktemp("tiny-pair")
+    return train_tiny(base / "a", 1), train_tiny(base / "b", 2)
+
+
+@pytest.fixture
+def models_root(app, tmp_path, tiny_model_pair) -> Path:
+    """MODELS_ROOT of this test's app, holding copies of the two tiny versions."""
+    import shutil
+
+    root = tmp_path / "models"
+    root.mkdir()
+    for src in tiny_model_pair:
+        version = json_load(src / "training_config.json")["version"]
+        shutil.copytree(src, root / version)
+    app.config["MODELS_ROOT"] = str(root)
+    return root
+
+
+def json_load(path: Path):
+    import json
+
+    return json.loads(Path(path).read_text())
+
+
+def make_assessment(symptoms: str, differential: list[dict], *, patient=None, entered_by=None, age=None, sex=None,
+                    model_version: str | None = "test-version", abstained: bool = False, created_at=None,
+                    source: str = "clinician"):
+    """A Diagnosis row as the assessment service stores it (differential best first)."""
+    from models import Diagnosis
+
+    d = Diagnosis(
+        patient_id=getattr(patient, "id", None), entered_by_id=getattr(entered_by, "id", None), source=source,
+        symptoms=symptoms, age=age, sex=sex, model_version=model_version, differential=differential,
+        top_probability=differential[0]["probability"] if differential else None, triage_level="routine",
+        triage_reasons=[], abstained=abstained,
+    )
+    if created_at is not None:
+        d.created_at = created_at
+    _db.session.add(d)
+    _db.session.commit()
+    return d
+
+
+def add_review(diagnosis, outcome: str, reviewer=None, final_icd10: str | None = None, note: str | None = None,
+               final_disease: str | None = None):
+    from models import Review
+
+    r = Review(diagnosis_id=diagnosis.id, outcome=outcome, final_icd10=final_icd10, final_disease=final_disease,
+               reviewer_id=getattr(reviewer, "id", None), note=note)
+    _db.session.add(r)
+    _db.session.commit()
+    return r
+
+
+def ddx(*items: tuple[str, str, float]) -> list[dict]:
+    """A differential from (disease, icd10, probability) tuples."""
+    return [{"disease": n, "icd10": c, "probability": p} for n, c, p in items]
+
+
+# == assessment fixtures (assessment / triage feature) ==========================================
+
+@pytest.fixture(scope="session")
+def knowledge_base():
+    """The project's knowledge base, parsed once per session."""
+    from knowledge import load_knowledge_base
+
+    return load_knowledge_base()
+
+
+@pytest.fixture
+def assess_app(app_factory, tiny_model_dir, knowledge_base):
+    """An app serving the real tiny model, with the knowledge base seeded. ABSTAIN_THRESHOLD=0 so the
+    (barely trained) tiny model ranks; tests of abstention set their own threshold."""
+    from app.services.seed import seed_diseases
+
+    application = app_factory(MODEL_DIR=str(tiny_model_dir), ABSTAIN_THRESHOLD=0.0)
+    with application.app_context():
+        seed_diseases(knowledge_base)
+        yield application
+
+
+@pytest.fixture
+def assess_users(assess_app):
+    """Users of every role in `assess_app`, plus a second patient ('patient2')."""
+    made = {role: make_user(role) for role in ROLES}
+    made["patient2"] = make_user("patient", "patient2@example.org")
+    return made
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Authorization header with a fresh API token for `user`."""
+    from models import ApiToken
+
+    row, plain = ApiToken.issue(user, 3600)
+    _db.session.add(row)
+    _db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@pytest.fixture
+def assess_smtp(assess_app):
+    """`smtp_server` for `assess_app` (the shared one is bound to the `app` fixture's app)."""
+    port = free_port()
+    server = SMTPSink(port).start()
+    assess_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
+    assess_app.extensions["mail"].server = "127.0.0.1"
+    assess_app.extensions["mail"].port = port
+    yield server
+    server.stop()

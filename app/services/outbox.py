@@ -1,5 +1,253 @@
-"""Placeholder: the mail outbox (queue + retrying delivery worker) is being built."""
+"""The mail outbox: queued messages delivered later, with retries, by any number of workers.
+
+Why an outbox: a request only writes a row (in its own transaction), so a slow or down SMTP
+server never blocks or fails it, and a mail exists only if the change it announces was
+committed. Delivery is at-least-once and, in normal operation, exactly once:
+
+- a worker *claims* a due message with a conditional UPDATE (``WHERE id = :id AND status =
+  'pending' AND next_attempt_at <= :now``) that pushes ``next_attempt_at`` one lease into
+  the future; only one worker's UPDATE matches, on SQLite and on PostgreSQL alike, and a
+  worker that dies mid-send releases the message when the lease runs out;
+- after a failure the message is rescheduled with exponential backoff (30 s, 60 s, ...,
+  capped at one hour) and becomes ``failed`` after OUTBOX_MAX_ATTEMPTS tries (kept for
+  admins to see); only a short error (never the body) is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_mail import Message, sanitize_address
+from sqlalchemy import select, update
+
+from models import OutboxMessage, db
+
+log = logging.getLogger(__name__)
+
+BASE_DELAY_SECONDS = 30
+MAX_DELAY_SECONDS = 3600
+DEFAULT_MAX_ATTEMPTS = 20
+DEFAULT_POLL_SECONDS = 5.0
+# Errors that mean "the server is unreachable": stop the batch instead of trying every message.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError)
 
 
-def start_worker(app) -> None:  # replaced by the accounts/mail feature
-    return None
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after `attempts` failed tries: 30 s * 2^(attempts-1), at most one hour."""
+    exponent = max(attempts - 1, 0)
+    seconds = MAX_DELAY_SECONDS if exponent >= 12 else min(BASE_DELAY_SECONDS * 2**exponent, MAX_DELAY_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def short_error(exc: BaseException) -> str:
+    """Class and first words of the error; SMTP errors never contain the message body."""
+    text = " ".join(str(exc).split())[:300]
+    return f"{exc.__class__.__name__}: {text}"[:500]
+
+
+class SMTPSender:
+    """One SMTP connection for a batch, built from the Flask-Mail settings, with a timeout.
+
+    Flask-Mail's own Connection has no timeout and is silenced whenever TESTING is on; the
+    outbox needs both a bounded wait and real delivery in tests, so it only borrows
+    Flask-Mail's settings and message builder.
+    """
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.state = app.extensions["mail"]
+        self.timeout = float(app.config.get("MAIL_TIMEOUT", 5))
+        self.host: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.state
+        if s.use_ssl:
+            host: smtplib.SMTP = smtplib.SMTP_SSL(s.server, s.port, timeout=self.timeout)
+        else:
+            host = smtplib.SMTP(s.server, s.port, timeout=self.timeout)
+        if s.use_tls:
+            host.starttls()
+        if s.username and s.password:
+            host.login(s.username, s.password)
+        return host
+
+    def build(self, row: OutboxMessage) -> Message:
+        sender = self.state.default_sender or self.app.config.get("MAIL_DEFAULT_SENDER")
+        msg = Message(subject=row.subject, recipients=[row.recipient], body=row.body_text,
+                      html=row.body_html, sender=sender, date=time.time())
+        domain = sanitize_address(sender).rpartition("@")[2].rstrip(">") or "localhost"
+        # A stable Message-ID per outbox row lets receivers drop a rare duplicate delivery.
+        msg.msgId = f"<outbox-{row.id}-{int(row.created_at.timestamp()) if row.created_at else 0}@{domain}>"
+        return msg
+
+    def send(self, row: OutboxMessage) -> None:
+        msg = self.build(row)
+        if self.app.config.get("MAIL_SUPPRESS_SEND"):  # explicit opt-out only (not implied by TESTING)
+            return
+        if self.host is None:
+            self.host = self._connect()
+        try:
+            self.host.sendmail(sanitize_address(msg.sender), [sanitize_address(row.recipient)], msg.as_bytes())
+        except Exception:
+            self.close()  # the connection state is unknown; reconnect for the next message
+            raise
+
+    def close(self) -> None:
+        if self.host is not None:
+            try:
+                self.host.quit()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+            self.host = None
+
+
+def _claim(message_id: int, now: datetime, lease: timedelta) -> bool:
+    """Take the message for this worker; False when another worker already has it."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+               OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_pending(app: Flask, limit: int = 50, *, now: datetime | None = None) -> tuple[int, int]:
+    """Send up to `limit` due messages; returns (sent, failed). Safe to run in several workers.
+
+    `now` is the clock used to decide what is due (tests pass a later time instead of sleeping).
+    """
+    with app.app_context():
+        now = now or _utcnow()
+        max_attempts = int(app.config.get("OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+        lease = timedelta(seconds=max(300.0, 4 * float(app.config.get("MAIL_TIMEOUT", 5))))
+        ids = db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        ).all()
+        db.session.commit()
+        sent = failed = 0
+        sender = SMTPSender(app)
+        try:
+            for message_id in ids:
+                if not _claim(message_id, now, lease):
+                    continue
+                row = db.session.get(OutboxMessage, message_id)
+                row.attempts = (row.attempts or 0) + 1
+                try:
+                    sender.send(row)
+                except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+                    failed += 1
+                    row.last_error = short_error(exc)
+                    if row.attempts >= max_attempts:
+                        row.status = "failed"
+                    else:
+                        row.next_attempt_at = now + retry_delay(row.attempts)
+                    db.session.commit()
+                    log.warning("outbox message %s not delivered (attempt %s): %s",
+                                row.id, row.attempts, exc.__class__.__name__)
+                    if isinstance(exc, CONNECTION_ERRORS):
+                        break  # the server is unreachable: the rest keep their schedule
+                    continue
+                row.status = "sent"
+                row.sent_at = _utcnow()
+                row.last_error = None
+                db.session.commit()
+                sent += 1
+        finally:
+            sender.close()
+        return sent, failed
+
+
+# -- background worker -------------------------------------------------------------------------
+
+_start_lock = threading.Lock()
+
+
+def _run_worker(app: Flask, interval: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            deliver_pending(app)
+        except Exception as exc:  # noqa: BLE001 - keep the thread alive; never log bodies
+            log.error("outbox delivery round failed: %s", exc.__class__.__name__)
+        stop.wait(interval)
+
+
+def start_worker(app: Flask, *, immediately: bool = False) -> None:
+    """Arm a daemon thread that delivers the outbox every OUTBOX_POLL_SECONDS.
+
+    The thread starts on the first request this process serves (after gunicorn forks, and
+    never in `flask db upgrade` or other CLI commands), or at once with `immediately=True`.
+    Several processes may each run one: messages are claimed, never sent twice by design.
+    """
+    if "outbox_worker" in app.extensions:
+        return
+    state: dict = {"thread": None, "stop": threading.Event()}
+    app.extensions["outbox_worker"] = state
+    interval = float(app.config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS))
+
+    def start() -> None:
+        if state["thread"] is not None:
+            return
+        with _start_lock:
+            if state["thread"] is None:
+                thread = threading.Thread(target=_run_worker, args=(app, interval, state["stop"]),
+                                          name="outbox-worker", daemon=True)
+                thread.start()
+                state["thread"] = thread
+
+    if immediately:
+        start()
+    else:
+        app.before_request(start)
+
+
+def stop_worker(app: Flask) -> None:
+    """Ask the thread to stop after its current round (used by tests and shutdown hooks)."""
+    state = app.extensions.get("outbox_worker")
+    if state:
+        state["stop"].set()
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="keep running, delivering every --interval seconds")
+@click.option("--interval", default=DEFAULT_POLL_SECONDS, show_default=True, type=float)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="messages per batch")
+@with_appcontext
+def send_mail_command(loop: bool, interval: float, limit: int) -> None:
+    """Deliver pending outbox mail (once, or with --loop as a worker process)."""
+    app = current_app._get_current_object()
+    total_sent = total_failed = 0
+    try:
+        while True:
+            sent, failed = deliver_pending(app, limit)
+            total_sent += sent
+            total_failed += failed
+            if sent or failed:
+                click.echo(f"sent {sent}, failed {failed}")
+            if sent + failed >= limit and not (failed and not sent):
+                continue  # a full batch: more may be due right now
+            if not loop:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    if not loop:
+        pending = db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
+                                    .where(OutboxMessage.status == "pending"))
+        click.echo(f"done: sent {total_sent}, failed {total_failed}, still pending {pending}")

@@ -1,0 +1,218 @@
+"""``python -m training {train,evaluate,predict,ensure-default}``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# On a shared CPU, OpenMP threads that spin while waiting slow every step down many times over
+# when other processes compete for the cores; passive waiting costs little when the CPU is idle.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training", description="Train, evaluate and run the symptom classifier.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="fine-tune a classifier and write a model artifact")
+    t.add_argument("--output", required=True, help="artifact directory, or a models folder (artifact goes to DIR/<version>)")
+    t.add_argument("--base-model", default=None, help="local BERT directory (default: the bundled all-MiniLM-L6-v2)")
+    t.add_argument("--data", action="append", default=None, metavar="SOURCE",
+                   help="'kb' (generated from the knowledge base) or a .csv/.jsonl file; repeatable (default: kb)")
+    t.add_argument("--knowledge-base", default=None, help="knowledge-base JSON (default: knowledge/diseases.json)")
+    t.add_argument("--epochs", type=int, default=None)
+    t.add_argument("--tiny", action="store_true", help="small random BERT with the real tokenizer (tests, smoke runs)")
+    t.add_argument("--resume", action="store_true", help="continue from the last checkpoint of this output")
+    t.add_argument("--seed", type=int, default=None)
+    t.add_argument("--texts-per-condition", type=int, default=None)
+    t.add_argument("--batch-size", type=int, default=None)
+    t.add_argument("--max-length", type=int, default=None)
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--confirmed-weight", type=float, default=None, help="training weight of clinician-confirmed cases")
+    t.add_argument("--text-column", default="text")
+    t.add_argument("--label-column", default="label")
+    t.add_argument("--unseen-wording", default=None, help="hand-written test set (default: training/heldout/unseen_wording.jsonl)")
+    t.add_argument("--dev-wording", default=None, help="hand-written dev set (default: training/heldout/dev_wording.jsonl)")
+    t.add_argument("--embed-blend", type=float, default=None,
+                   help="weight of embedding similarity blended into predictions (default: choose on dev wording; 0: off)")
+    t.add_argument("--set-current", action="store_true", help="point DIR/current at the new version")
+    t.add_argument("--checkpoint-dir", default=None)
+    t.add_argument("--keep-checkpoints", action="store_true")
+    t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--stop-after-epoch", type=int, default=None, help=argparse.SUPPRESS)  # test hook
+
+    e = sub.add_parser("evaluate", help="metrics of a model on a labelled .csv/.jsonl file")
+    e.add_argument("--model", required=True)
+    e.add_argument("--data", required=True)
+    e.add_argument("--text-column", default="text")
+    e.add_argument("--label-column", default="label")
+    e.add_argument("--details", action="store_true", help="add the per-class report")
+
+    pr = sub.add_parser("predict", help="ranked conditions for each TEXT, as JSON")
+    pr.add_argument("--model", required=True)
+    pr.add_argument("--top-k", type=int, default=5)
+    pr.add_argument("texts", nargs="+", metavar="TEXT")
+
+    d = sub.add_parser("ensure-default", help="train the default model unless MODELS_DIR/current is valid")
+    d.add_argument("--models-dir", default="instance/models")
+    d.add_argument("--force", action="store_true")
+    return p
+
+
+def config_from_args(a: argparse.Namespace):
+    from .config import TrainConfig
+
+    cfg = TrainConfig(output=a.output)
+    if a.base_model:
+        cfg.model.base_model = a.base_model
+    cfg.model.tiny = a.tiny
+    if a.data:
+        cfg.data.sources = a.data
+    cfg.data.knowledge_base = a.knowledge_base
+    for attr, target, name in (
+        ("epochs", cfg.optim, "epochs"), ("seed", cfg, "seed"), ("texts_per_condition", cfg.data, "texts_per_condition"),
+        ("batch_size", cfg.optim, "batch_size"), ("max_length", cfg.model, "max_length"), ("lr", cfg.optim, "lr"),
+        ("confirmed_weight", cfg.data, "confirmed_weight"), ("unseen_wording", cfg.data, "unseen_wording"),
+        ("dev_wording", cfg.data, "dev_wording"), ("embed_blend", cfg, "embed_blend"),
+        ("checkpoint_dir", cfg, "checkpoint_dir"), ("threads", cfg, "num_threads"),
+    ):
+        value = getattr(a, attr)
+        if value is not None:
+            setattr(target, name, value)
+    cfg.data.text_column, cfg.data.label_column = a.text_column, a.label_column
+    cfg.resume, cfg.set_current, cfg.keep_checkpoints = a.resume, a.set_current, a.keep_checkpoints
+    cfg.progress = not a.no_progress
+    cfg.stop_after_epoch = a.stop_after_epoch
+    return cfg
+
+
+def _headline(metrics: dict) -> dict:
+    out = {}
+    for name, s in metrics.get("splits", {}).items():
+        if s.get("n"):
+            out[name] = {k: round(s[k], 4) if isinstance(s[k], float) else s[k]
+                         for k in ("n", "accuracy", "top3_accuracy", "macro_f1", "ece", "ece_uncalibrated")}
+    return out
+
+
+def cmd_train(a: argparse.Namespace) -> int:
+    from knowledge import KnowledgeBaseError
+
+    from .data import DataError
+    from .trainer import TrainingInterrupted, checkpoint_dir_for, train
+
+    cfg = config_from_args(a)
+    try:
+        result = train(cfg)
+    except (DataError, KnowledgeBaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except TrainingInterrupted as exc:
+        print(f"interrupted after epoch {exc.epoch}; checkpoint {exc.checkpoint} - rerun with --resume", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        ckpt = checkpoint_dir_for(cfg) / "last.pt"
+        where = f"last checkpoint {ckpt} - rerun with --resume" if ckpt.exists() else "no checkpoint yet"
+        print(f"\ninterrupted; {where}", file=sys.stderr)
+        return 130
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not result.version:  # not rank 0
+        return 0
+    m = result.metrics
+    print(json.dumps({"artifact": str(result.artifact), "version": result.version,
+                      "train_seconds": round(m["train_seconds"], 1), "total_seconds": round(result.seconds, 1),
+                      "metrics": _headline(m)}, indent=2))
+    print(f"artifact written to {result.artifact} in {result.seconds:.0f} s", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .data import DataError, load_labeled_file
+    from .evaluation import compute_metrics
+    from .predictor import Classifier, ModelLoadError
+
+    try:
+        clf = Classifier.load(a.model)
+    except ModelLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    # labels may be a name, alias or code of the model's conditions
+    index: dict[str, str] = {}
+    try:
+        cfg = json.loads((Path(a.model) / "training_config.json").read_text())
+        from knowledge import load_knowledge_base  # noqa: F401 - aliases from the KB when available
+
+        from .data import resolve_knowledge_base
+
+        kb, _ = resolve_knowledge_base(cfg.get("data", {}).get("knowledge_base"))
+        index.update(kb.label_index())
+    except Exception:  # noqa: BLE001 - fall back to the model's own names and codes
+        pass
+    for name, code in clf.labels:
+        index[name.lower()] = code
+        index[code.lower()] = code
+    try:
+        examples = load_labeled_file(a.data, index, a.text_column, a.label_column)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    code_to_id = {code: i for i, (_, code) in enumerate(clf.labels)}
+    outside = sorted({e.label for e in examples if e.label not in code_to_id})
+    if outside:
+        print(f"error: {a.data}: labels not in this model: {', '.join(outside)}", file=sys.stderr)
+        return 2
+    y = np.array([code_to_id[e.label] for e in examples])
+    probs = clf.predict_proba([e.text for e in examples])
+    logits = np.log(np.clip(probs, 1e-12, None))  # calibrated already: T=1 on log-probs
+    raw_logits = clf.logits([e.text for e in examples])
+    m = compute_metrics(logits, y, [n for n, _ in clf.labels], 1.0, detailed=a.details)
+    m.pop("_confusion_matrix", None)
+    m.pop("temperature", None)
+    m["ece_uncalibrated"] = compute_metrics(raw_logits, y, [n for n, _ in clf.labels], 1.0, detailed=False)["ece"]
+    m["temperature"] = clf.temperature
+    m["model_version"] = clf.version
+    print(json.dumps(m, indent=None if not a.details else 2))
+    return 0
+
+
+def cmd_predict(a: argparse.Namespace) -> int:
+    from .predictor import Classifier, ModelLoadError
+
+    try:
+        clf = Classifier.load(a.model)
+    except ModelLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    preds = clf.predict(a.texts, top_k=a.top_k)
+    print(json.dumps({"model_version": clf.version, "predictions": [
+        {"text_index": i, "differential": [p._asdict() for p in row]} for i, row in enumerate(preds)
+    ]}, indent=2))
+    return 0
+
+
+def cmd_ensure_default(a: argparse.Namespace) -> int:
+    from .default_model import ensure_default_model
+
+    path = ensure_default_model(a.models_dir, force=a.force)
+    print(str(path))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    a = _parser().parse_args(argv)
+    return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
+            "ensure-default": cmd_ensure_default}[a.command](a)

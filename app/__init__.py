@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
 
@@ -30,6 +31,7 @@ def create_app(config: Any = None) -> Flask:
     _load_config(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -65,6 +67,18 @@ def _load_config(app: Flask, config: Any) -> None:
         raise RuntimeError("SECRET_KEY is not set")
     # Quiet, patient-text-free logs: we never log request bodies.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:id>` limited to the database's integer range: a huge id is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter
 
 
 def register_extensions(app: Flask) -> None:

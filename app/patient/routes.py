@@ -1,1 +1,92 @@
-"""Placeholder: this feature is being built."""
+"""Patient pages (/me): self-assessment, the plain-language result, a PDF summary, history.
+
+A patient sees only their own assessments; anyone else's id is a 404 (never 403: that would
+confirm that the record exists).
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.access import roles_required
+from app.patient import bp
+from app.patient.forms import SelfAssessForm
+from app.services import assessment as svc
+from app.services.pdf import summary_pdf as build_summary_pdf
+from app.templating import TRIAGE_LABELS
+from models import Diagnosis, db
+
+PER_PAGE = 20
+
+# Plain words for what to do, most important first.
+ADVICE = {
+    "emergency": "This could be serious. Get help now: call the emergency number or go to the nearest emergency department.",
+    "urgent": "Please see a doctor today or within 24 hours. If it gets worse, call the emergency number.",
+    "routine": "Book an appointment with your doctor in the next few days. If it gets worse, get help sooner.",
+    "self_care": "You can probably look after this at home. See a doctor if it gets worse or does not improve.",
+}
+
+
+def _own(diagnosis_id: int) -> Diagnosis:
+    try:
+        return svc.get_for(current_user, diagnosis_id)
+    except svc.NotFound:
+        abort(404, description="No such assessment.")
+
+
+@bp.route("/assess", methods=["GET", "POST"])
+@roles_required("patient")
+def self_assess():
+    form = SelfAssessForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("patient/self_assess.html", form=form), 422
+        try:
+            diagnosis = svc.create_assessment(form.symptoms.data, form.age.data, form.sex.data or None,
+                                              actor=current_user, patient=current_user, source="self")
+        except svc.ModelUnavailableError as exc:
+            return render_template("patient/self_assess.html", form=form, unavailable=True, triage=exc.triage,
+                                   advice=ADVICE), 503
+        except svc.AssessmentError as exc:
+            for name, messages in exc.fields.items():
+                if hasattr(form, name):
+                    getattr(form, name).errors = list(messages)
+            return render_template("patient/self_assess.html", form=form), exc.status
+        return redirect(url_for("patient.result", diagnosis_id=diagnosis.id))
+    return render_template("patient/self_assess.html", form=form)
+
+
+@bp.get("/assessments/<int:diagnosis_id>")
+@roles_required("patient")
+def result(diagnosis_id: int):
+    d = _own(diagnosis_id)
+    return render_template("patient/result.html", d=d, rows=svc.differential_for_display(d), advice=ADVICE,
+                           abstain_message=svc.ABSTAIN_MESSAGES.get((d.explanation or {}).get("abstain_reason")),
+                           disclaimer=svc.DISCLAIMER)
+
+
+@bp.get("/assessments/<int:diagnosis_id>/summary.pdf")
+@roles_required("patient")
+def summary_pdf(diagnosis_id: int):
+    d = _own(diagnosis_id)
+    rows = [] if d.abstained else svc.differential_for_display(d)[:3]
+    data = build_summary_pdf(
+        created_at=d.created_at.strftime("%Y-%m-%d %H:%M UTC"), symptoms=d.symptoms, age=d.age, sex=d.sex,
+        level_label=TRIAGE_LABELS.get(d.triage_level, d.triage_level), advice=ADVICE.get(d.triage_level, ""),
+        reasons=list(d.triage_reasons or []), possibilities=rows, abstained=d.abstained,
+        abstain_message=svc.ABSTAIN_MESSAGES.get((d.explanation or {}).get("abstain_reason")),
+        disclaimer=svc.DISCLAIMER, review=svc.review_dict(d.review, deidentify=True),
+        emergency_number=current_app.config.get("EMERGENCY_NUMBER", ""),
+    )
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="assessment-{d.id}.pdf"', "Cache-Control": "no-store"})
+
+
+@bp.get("/assessments")
+@roles_required("patient")
+def history():
+    stmt = svc.history_query(svc.HistoryFilter(patient_id=current_user.id))
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    svc.audit_list(current_user, [d.id for d in page.items], "patient_history")
+    return render_template("patient/history.html", page=page)

@@ -1,0 +1,446 @@
+"""The assessment service: the one path from symptoms to a stored, audited assessment.
+
+Both the HTML views (clinician and patient) and the JSON API call it, so the rules are the
+same everywhere: validation, the ranked differential, abstention, triage, findings, storage,
+audit, and the notification of clinicians about urgent self-assessments.
+
+Without a model the ranking is unavailable (503), but triage is rules over the text and the
+knowledge base, so ``ModelUnavailableError`` carries the triage: an emergency is still shown
+(nothing is stored then: there is no AI output to store and review).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import case, func, select
+
+from app.services import audit
+from app.services.explain import findings_for, has_symptom_content, symptom_vocabulary
+from app.services.inference import ModelUnavailable, predict
+from app.services.triage import TriageResult, triage
+from models import Diagnosis, Disease, Review, User, db
+
+log = logging.getLogger(__name__)
+
+DISCLAIMER = ("Decision support, not a diagnosis. These suggestions come from a statistical model and "
+              "knowledge-base rules; a clinician decides. In an emergency call the emergency number.")
+TOP_K = 5
+SEXES = ("female", "male")
+MIN_SYMPTOM_CHARS = 3
+
+ABSTAIN_LOW_CONFIDENCE = "low_confidence"
+ABSTAIN_NO_SYMPTOMS = "no_symptom_content"
+ABSTAIN_MESSAGES = {
+    ABSTAIN_LOW_CONFIDENCE: "The model is not confident enough to rank possible causes. Please add more detail: "
+                            "what you feel and where, when it started, how it changed, and anything that makes it better or worse.",
+    ABSTAIN_NO_SYMPTOMS: "The description does not contain any symptoms we recognise, so no causes are ranked. "
+                         "Please describe what you feel and where, and since when.",
+}
+
+
+# -- errors -------------------------------------------------------------------------------
+
+class AssessmentError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(AssessmentError):
+    status = 422
+    code = "unprocessable_entity"
+
+
+class ModelUnavailableError(AssessmentError):
+    status = 503
+    code = "model_unavailable"
+
+    def __init__(self, message: str, triage_result: TriageResult):
+        super().__init__(message)
+        self.triage = triage_result
+
+
+class NotFound(AssessmentError):
+    status = 404
+    code = "not_found"
+
+
+# -- knowledge-base snapshot (cached per process, refreshed when the rows change) -------------
+
+@dataclass(frozen=True)
+class KBSnapshot:
+    key: tuple
+    diseases: tuple[Any, ...]
+    by_code: dict[str, Any] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()
+
+
+_kb_lock = threading.Lock()
+_kb_cache: dict[str, KBSnapshot] = {}
+
+
+def knowledge_snapshot() -> KBSnapshot:
+    """Disease rows as plain objects plus the symptom vocabulary; one cheap query per call."""
+    key = tuple(db.session.execute(select(func.count(Disease.id), func.max(Disease.updated_at), func.max(Disease.id))).one())
+    cache_key = str(db.engine.url) + str(id(current_app._get_current_object()))
+    snap = _kb_cache.get(cache_key)
+    if snap is not None and snap.key == key:
+        return snap
+    rows = db.session.scalars(select(Disease).order_by(Disease.name)).all()
+    diseases = tuple(
+        SimpleNamespace(id=d.id, name=d.name, icd10=d.icd10, urgency=d.urgency, category=d.category,
+                        description=d.description, symptoms=list(d.symptoms or []), red_flags=list(d.red_flags or []),
+                        precautions=list(d.precautions or []))
+        for d in rows
+    )
+    snap = KBSnapshot(key=key, diseases=diseases, by_code={d.icd10: d for d in diseases},
+                      vocabulary=symptom_vocabulary(diseases))
+    _precompile(diseases)
+    with _kb_lock:
+        _kb_cache[cache_key] = snap
+    return snap
+
+
+def _precompile(diseases: tuple[Any, ...]) -> None:
+    """Compile every knowledge-base phrase once, so the first assessments do not pay for it."""
+    from app.services.triage import phrase_pattern
+
+    for d in diseases:
+        for flag in d.red_flags:
+            for phrase in flag.get("phrases") or []:
+                phrase_pattern(phrase)
+        for s in d.symptoms:
+            for phrase in [s.get("term", ""), *(s.get("lay") or [])]:
+                if phrase:
+                    phrase_pattern(phrase)
+
+
+# -- validation ---------------------------------------------------------------------------
+
+def clean_input(symptoms: Any, age: Any = None, sex: Any = None) -> tuple[str, int | None, str | None]:
+    """Normalise and check the three inputs; raises InvalidInput naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    max_chars = int(current_app.config.get("MAX_SYMPTOM_CHARS", 2000))
+    text = symptoms.strip() if isinstance(symptoms, str) else None
+    if text is None or not text:
+        errors["symptoms"] = ["Please describe the symptoms."]
+    elif len(text) < MIN_SYMPTOM_CHARS:
+        errors["symptoms"] = [f"Please write at least {MIN_SYMPTOM_CHARS} characters."]
+    elif len(text) > max_chars:
+        errors["symptoms"] = [f"The description is too long: at most {max_chars} characters (it has {len(text)})."]
+    if age in ("", None):
+        age = None
+    elif isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120:
+        errors["age"] = ["Age must be a whole number from 0 to 120."]
+    if sex in ("", None):
+        sex = None
+    elif sex not in SEXES:
+        errors["sex"] = ["Sex must be female or male (or left empty)."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise InvalidInput(first, errors)
+    return text, age, sex
+
+
+def find_patient(email: str | None) -> User | None:
+    """The patient account an entry is linked to; InvalidInput when the e-mail is not a patient's."""
+    if not email:
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or user.role != "patient" or not user.is_active:
+        raise InvalidInput("No active patient account has this e-mail address.",
+                           {"patient_email": ["No active patient account has this e-mail address."]})
+    return user
+
+
+# -- the assessment --------------------------------------------------------------------------
+
+def rules_only_triage(text: str) -> TriageResult:
+    return triage(text, None, knowledge_snapshot().diseases, abstained=True)
+
+
+def create_assessment(
+    symptoms: Any,
+    age: Any = None,
+    sex: Any = None,
+    *,
+    actor: User,
+    patient: User | None = None,
+    source: str = "clinician",
+) -> Diagnosis:
+    """Validate, predict, abstain or rank, triage, store and audit; returns the committed row."""
+    text, age, sex = clean_input(symptoms, age, sex)
+    kb = knowledge_snapshot()
+    app = current_app._get_current_object()
+    try:
+        loaded, predictions = predict(app, text, top_k=TOP_K)
+    except ModelUnavailable as exc:
+        log.info("assessment refused: no model (%s)", exc)
+        raise ModelUnavailableError(
+            "No diagnostic model is loaded, so possible causes cannot be ranked right now. "
+            "The urgency advice below comes from safety rules and still applies.",
+            rules_only_triage(text),
+        ) from exc
+
+    differential = []
+    for p in predictions:
+        disease = kb.by_code.get(p.icd10)
+        differential.append({"disease": disease.name if disease else p.disease, "icd10": p.icd10,
+                             "probability": round(float(p.probability), 4)})
+    top = differential[0]["probability"] if differential else 0.0
+    threshold = float(current_app.config.get("ABSTAIN_THRESHOLD", 0.35))
+    abstain_reason = None
+    if not has_symptom_content(text, kb.vocabulary):
+        abstain_reason = ABSTAIN_NO_SYMPTOMS
+    elif top < threshold:
+        abstain_reason = ABSTAIN_LOW_CONFIDENCE
+    abstained = abstain_reason is not None
+
+    result = triage(text, differential, kb.diseases, abstained=abstained)
+    explanation = {
+        "abstain_reason": abstain_reason,
+        "findings": findings_for(text, differential, kb.by_code),
+        "red_flags": result.red_flags,
+        "attributions": None,  # computed on demand (explanation endpoint)
+    }
+    diagnosis = Diagnosis(
+        patient_id=patient.id if patient else None,
+        entered_by_id=actor.id,
+        source=source,
+        symptoms=text,
+        age=age,
+        sex=sex,
+        model_version=loaded.version,
+        differential=differential,
+        top_probability=top,
+        triage_level=result.level,
+        triage_reasons=result.reasons,
+        explanation=explanation,
+        abstained=abstained,
+    )
+    db.session.add(diagnosis)
+    db.session.flush()
+    audit.record("diagnosis.create", "diagnosis", diagnosis.id, actor=actor, source=source,
+                 triage_level=result.level, abstained=abstained, model_version=loaded.version)
+    if source == "self" and result.level in ("emergency", "urgent"):
+        notify_clinicians(diagnosis)
+    db.session.commit()
+    return diagnosis
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an e-mail, also outside a request (CLI, tests): then SERVER_NAME or localhost."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, _external=True, **values)
+
+
+def notify_clinicians(diagnosis: Diagnosis) -> int:
+    """E-mail every active clinician a link (no clinical details) to an urgent self-assessment."""
+    try:
+        from app.services.mail import send_email
+    except ImportError:  # the mail feature is not installed in this deployment
+        log.warning("mail service missing: clinicians not notified of assessment %s", diagnosis.id)
+        return 0
+    link = external_url("assess.result", diagnosis_id=diagnosis.id)
+    clinicians = db.session.scalars(
+        select(User).where(User.role == "clinician", User.active.is_(True), User.deleted_at.is_(None))
+    ).all()
+    for clinician in clinicians:
+        send_email(clinician.email, "A patient self-assessment needs attention", "urgent_assessment",
+                   link=link, name=clinician.name)
+    return len(clinicians)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def can_read(user: User, diagnosis: Diagnosis) -> bool:
+    if user.role in ("clinician", "admin", "ml"):
+        return True
+    return user.role == "patient" and diagnosis.patient_id == user.id
+
+
+def get_for(user: User, diagnosis_id: int, *, audit_read: bool = True) -> Diagnosis:
+    """The assessment if `user` may read it (else NotFound: never reveal others' records)."""
+    diagnosis = db.session.get(Diagnosis, diagnosis_id)
+    if diagnosis is None or not can_read(user, diagnosis):
+        raise NotFound("No such assessment.")
+    if audit_read:
+        audit.record("diagnosis.read", "diagnosis", diagnosis.id, actor=user, role=user.role)
+        db.session.commit()
+    return diagnosis
+
+
+def differential_for_display(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+    """The ranked list with disease records joined by ICD-10 code (name, urgency, advice)."""
+    by_code = knowledge_snapshot().by_code
+    findings = (diagnosis.explanation or {}).get("findings") or {}
+    rows = []
+    for item in diagnosis.differential or []:
+        disease = by_code.get(item.get("icd10"))
+        rows.append({
+            **item,
+            "percent": round(100 * float(item.get("probability") or 0)),
+            "description": getattr(disease, "description", ""),
+            "precautions": getattr(disease, "precautions", []),
+            "urgency": getattr(disease, "urgency", None),
+            "findings": findings.get(item.get("icd10")) or {"present": [], "absent": [], "not_mentioned": []},
+        })
+    return rows
+
+
+def review_dict(review: Review | None, *, deidentify: bool = False) -> dict[str, Any] | None:
+    if review is None:
+        return None
+    body = {
+        "outcome": review.outcome,
+        "final_icd10": review.final_icd10,
+        "final_disease": review.final_disease,
+        "created_at": _iso(review.created_at),
+    }
+    if not deidentify:
+        body["note"] = review.note
+        body["reviewer"] = ({"id": review.reviewer.id, "email": review.reviewer.email, "name": review.reviewer.name}
+                            if review.reviewer else None)
+    return body
+
+
+def to_dict(diagnosis: Diagnosis, *, deidentify: bool = False) -> dict[str, Any]:
+    """The API body (DESIGN.md); de-identified for ML staff: no patient or staff ids, no notes."""
+    explanation = diagnosis.explanation or {}
+    body: dict[str, Any] = {
+        "id": diagnosis.id,
+        "created_at": _iso(diagnosis.created_at),
+        "model_version": diagnosis.model_version,
+        "source": diagnosis.source,
+        "symptoms": diagnosis.symptoms,
+        "age": diagnosis.age,
+        "sex": diagnosis.sex,
+        "differential": list(diagnosis.differential or []),
+        "top_probability": diagnosis.top_probability,
+        "triage": {"level": diagnosis.triage_level, "reasons": list(diagnosis.triage_reasons or [])},
+        "explanation": explanation,
+        "abstained": bool(diagnosis.abstained),
+        "abstain_message": ABSTAIN_MESSAGES.get(explanation.get("abstain_reason")) if diagnosis.abstained else None,
+        "disclaimer": DISCLAIMER,
+        "review": review_dict(diagnosis.review, deidentify=deidentify),
+    }
+    if not deidentify:
+        p = diagnosis.patient
+        e = diagnosis.entered_by
+        body["patient"] = {"id": p.id, "email": p.email, "name": p.name} if p else None
+        body["entered_by"] = {"id": e.id, "email": e.email, "name": e.name} if e else None
+    return body
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.isoformat()
+
+
+# -- lists --------------------------------------------------------------------------------
+
+URGENCY_ORDER = case(
+    (Diagnosis.triage_level == "emergency", 0),
+    (Diagnosis.triage_level == "urgent", 1),
+    (Diagnosis.triage_level == "routine", 2),
+    (Diagnosis.triage_level == "self_care", 3),
+    else_=4,
+)
+
+
+def worklist_query():
+    """Unreviewed assessments: emergency first, then the oldest first."""
+    return (select(Diagnosis).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+            .where(Review.id.is_(None)).order_by(URGENCY_ORDER, Diagnosis.created_at.asc(), Diagnosis.id.asc()))
+
+
+@dataclass
+class HistoryFilter:
+    q: str | None = None
+    level: str | None = None
+    reviewed: str | None = None  # "yes" | "no" | None
+    date_from: date | None = None
+    date_to: date | None = None
+    patient_id: int | None = None
+
+
+def history_query(f: HistoryFilter):
+    """Newest first, filtered by text, triage level, review state and date range."""
+    stmt = select(Diagnosis).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+    if f.patient_id is not None:
+        stmt = stmt.where(Diagnosis.patient_id == f.patient_id)
+    if f.q:
+        stmt = stmt.where(func.lower(Diagnosis.symptoms).contains(f.q.strip().lower(), autoescape=True))
+    if f.level:
+        stmt = stmt.where(Diagnosis.triage_level == f.level)
+    if f.reviewed == "yes":
+        stmt = stmt.where(Review.id.is_not(None))
+    elif f.reviewed == "no":
+        stmt = stmt.where(Review.id.is_(None))
+    if f.date_from:
+        stmt = stmt.where(Diagnosis.created_at >= datetime.combine(f.date_from, time.min, tzinfo=UTC))
+    if f.date_to:
+        stmt = stmt.where(Diagnosis.created_at < datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=UTC))
+    return stmt.order_by(Diagnosis.created_at.desc(), Diagnosis.id.desc())
+
+
+def audit_list(user: User, ids: list[int], where: str) -> None:
+    """One event per page of records shown (ids only), so list reads are audited too."""
+    if ids:
+        audit.record("diagnosis.list", "diagnosis", None, actor=user, ids=ids[:100], view=where)
+        db.session.commit()
+
+
+# -- lazy word attributions --------------------------------------------------------------------
+
+def explanation_for(diagnosis: Diagnosis) -> dict[str, Any]:
+    """The stored explanation with word attributions, computed once and cached on the row.
+
+    Attributions are only computed by the model version that made the assessment; after a
+    promotion the old ones stay, and a missing one is reported rather than faked by another model.
+    """
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from app.services.explain import attribution_payload, occlusion
+    from app.services.inference import current_model, get_batcher
+
+    explanation = dict(diagnosis.explanation or {})
+    if explanation.get("attributions") or not diagnosis.differential:
+        return explanation
+    app = current_app._get_current_object()
+    try:
+        loaded = current_model(app)
+    except ModelUnavailable:
+        explanation["attributions_error"] = "No model is loaded, so word attributions cannot be computed now."
+        return explanation
+    if loaded.version != diagnosis.model_version:
+        explanation["attributions_error"] = (f"The model that made this assessment ({diagnosis.model_version}) is no longer "
+                                             f"served, so its word attributions cannot be computed.")
+        return explanation
+    clf = loaded.classifier
+    index = {code: i for i, (_, code) in enumerate(clf.labels)}
+    label_ids = {item["icd10"]: index[item["icd10"]] for item in diagnosis.differential if item.get("icd10") in index}
+    text = diagnosis.symptoms
+    occl = get_batcher(app).run(clf, lambda: occlusion(clf.predict_proba, text, list(label_ids.values())))
+    explanation["attributions"] = attribution_payload(text, occl, label_ids)
+    explanation.pop("attributions_error", None)
+    diagnosis.explanation = explanation
+    flag_modified(diagnosis, "explanation")
+    db.session.commit()
+    return explanation

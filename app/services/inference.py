@@ -1,0 +1,192 @@
+"""Inference: one batcher thread per process owns the classifier calls.
+
+Why: a BERT forward pass on 16 texts costs little more than on one, so concurrent requests
+(gunicorn gthread workers) are collected for up to ``max_wait`` seconds or ``max_batch`` items and
+predicted together. Running every call on one thread also keeps fast tokenizers (which are not
+safe to share between threads) and torch's intra-op pool from fighting each other.
+
+The thread is started lazily and per process id, so an app created before gunicorn forks its
+workers still gets a live batcher in each worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BATCH = 16
+DEFAULT_MAX_WAIT = 0.005  # seconds
+DEFAULT_TIMEOUT = 30.0
+
+
+class ModelUnavailable(RuntimeError):
+    """No model is loaded: the caller answers 503."""
+
+
+def configure_torch(threads: int | None = None) -> int:
+    """A sensible intra-op thread count: all cores of a small box, at most 4 (more only adds contention)."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a runtime dependency
+        return 0
+    if threads is None:
+        env = os.environ.get("TORCH_NUM_THREADS")
+        threads = int(env) if env and env.isdigit() else max(1, min(4, os.cpu_count() or 1))
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return threads
+
+
+@dataclass
+class _Job:
+    classifier: Any
+    text: str | None = None
+    top_k: int = 5
+    call: Callable[[], Any] | None = None  # arbitrary work that must run on the inference thread
+    future: Future = field(default_factory=Future)
+
+
+class MicroBatcher:
+    def __init__(self, max_batch: int = DEFAULT_MAX_BATCH, max_wait: float = DEFAULT_MAX_WAIT, threads: int | None = None):
+        self.max_batch = max(1, max_batch)
+        self.max_wait = max(0.0, max_wait)
+        self.threads = threads
+        self._pid: int | None = None
+        self._queue: queue.Queue[_Job] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._last_batch_size = 1
+        self.batches = 0  # counters for benchmarks and tests
+        self.items = 0
+
+    # -- public --------------------------------------------------------------------------------
+    def predict(self, classifier: Any, text: str, top_k: int = 5, timeout: float = DEFAULT_TIMEOUT) -> list[Any]:
+        """Predictions for one text; joins whatever other requests arrive within the window."""
+        job = _Job(classifier=classifier, text=text, top_k=top_k)
+        self._submit(job)
+        return job.future.result(timeout=timeout)
+
+    def run(self, classifier: Any, call: Callable[[], Any], timeout: float = 120.0) -> Any:
+        """Run `call` (e.g. predict_proba for an explanation) on the inference thread."""
+        job = _Job(classifier=classifier, call=call)
+        self._submit(job)
+        return job.future.result(timeout=timeout)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _submit(self, job: _Job) -> None:
+        self._ensure_thread()
+        self._queue.put(job)
+
+    def _ensure_thread(self) -> None:
+        pid = os.getpid()
+        if self._pid == pid and self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._pid == pid and self._thread is not None and self._thread.is_alive():
+                return
+            if self._pid != pid:  # forked: the parent's queue and thread are not ours
+                self._queue = queue.Queue()
+            self._pid = pid
+            self._thread = threading.Thread(target=self._loop, name="inference-batcher", daemon=True)
+            self._thread.start()
+
+    def _collect(self) -> list[_Job]:
+        first = self._queue.get()
+        jobs = [first]
+        if first.call is not None:
+            return jobs
+        # Wait for companions only under load (the last batch had company, or more are queued):
+        # a lone request at concurrency 1 should not pay the batching window.
+        window = self.max_wait if (self._last_batch_size > 1 or not self._queue.empty()) else 0.0
+        deadline = time.monotonic() + window
+        while len(jobs) < self.max_batch:
+            remaining = deadline - time.monotonic()
+            try:
+                job = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job.call is not None:
+                self._queue.put(job)  # run it after this batch
+                break
+            jobs.append(job)
+        return jobs
+
+    def _loop(self) -> None:
+        configure_torch(self.threads)
+        try:
+            import torch
+
+            mode = torch.inference_mode
+        except ImportError:  # pragma: no cover
+            from contextlib import nullcontext as mode
+        while True:
+            jobs = self._collect()
+            with mode():
+                if jobs[0].call is not None:
+                    self._run_call(jobs[0])
+                    continue
+                groups: dict[int, list[_Job]] = {}
+                for job in jobs:
+                    groups.setdefault(id(job.classifier), []).append(job)
+                for group in groups.values():
+                    self._run_batch(group)
+
+    @staticmethod
+    def _run_call(job: _Job) -> None:
+        try:
+            job.future.set_result(job.call())
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
+            job.future.set_exception(exc)
+
+    def _run_batch(self, group: list[_Job]) -> None:
+        clf = group[0].classifier
+        top_k = max(j.top_k for j in group)
+        try:
+            results = clf.predict([j.text for j in group], top_k=top_k)
+        except BaseException as exc:  # noqa: BLE001
+            for job in group:
+                job.future.set_exception(exc)
+            return
+        self.batches += 1
+        self.items += len(group)
+        self._last_batch_size = len(group)
+        for job, preds in zip(group, results, strict=True):
+            job.future.set_result(list(preds)[: job.top_k])
+
+
+def get_batcher(app: Any) -> MicroBatcher:
+    """The app's batcher (created on first use; settings from INFERENCE_MAX_BATCH / _MAX_WAIT_MS)."""
+    batcher = app.extensions.get("inference_batcher")
+    if batcher is None:
+        batcher = MicroBatcher(
+            max_batch=int(app.config.get("INFERENCE_MAX_BATCH", DEFAULT_MAX_BATCH)),
+            max_wait=float(app.config.get("INFERENCE_MAX_WAIT_MS", DEFAULT_MAX_WAIT * 1000)) / 1000.0,
+            threads=app.config.get("INFERENCE_THREADS"),
+        )
+        app.extensions["inference_batcher"] = batcher
+    return batcher
+
+
+def current_model(app: Any):
+    """The served model snapshot, after following promotions; raises ModelUnavailable."""
+    holder = app.extensions["model_holder"]
+    holder.sync_with_registry()
+    loaded = holder.current
+    if loaded is None:
+        raise ModelUnavailable(holder.error or "no model is loaded")
+    return loaded
+
+
+def predict(app: Any, text: str, top_k: int = 5):
+    """(loaded snapshot, predictions) for one text, through the micro-batcher."""
+    loaded = current_model(app)
+    return loaded, get_batcher(app).predict(loaded.classifier, text, top_k=top_k)

@@ -1,0 +1,120 @@
+"""Patient pages (/me): plain-language self-assessment, result, PDF summary, own history only."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import pytest
+
+from app.services import assessment as svc
+from models import Diagnosis, OutboxMessage, db
+from tests.conftest import client_for
+
+
+def _pdf_text(data: bytes) -> str:
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
+        except zlib.error:
+            out.append(m.group(1).decode("latin-1"))
+    return "".join(out)
+
+
+def _self(users, text, who="patient"):
+    return svc.create_assessment(text, actor=users[who], patient=users[who], source="self")
+
+
+def test_self_assessment_flow_routine(assess_app, assess_users):
+    c = client_for(assess_app, assess_users["patient"])
+    page = c.get("/me/assess").get_data(as_text=True)
+    assert "Check my symptoms" in page and "call 112 / 999 / 911 now" in page
+    resp = c.post("/me/assess", data={"symptoms": "sneezing and a blocked nose for two days", "age": "30"})
+    assert resp.status_code == 302
+    d = db.session.scalar(db.select(Diagnosis))
+    assert d.source == "self" and d.patient_id == assess_users["patient"].id
+    html = c.get(resp.headers["Location"]).get_data(as_text=True)
+    assert html.index("What to do") < html.index("What it could be")
+    assert "Could be:" in html
+    # Never phrased as a diagnosis: no "you have <condition>" for any suggested condition.
+    lowered = html.lower()
+    for item in d.differential:
+        assert f"you have {item['disease'].lower()}" not in lowered
+    assert "This is not a diagnosis." in html
+    top = svc.knowledge_snapshot().by_code[d.differential[0]["icd10"]]
+    assert top.precautions[0] in html or top.precautions[0].replace("'", "&#39;") in html
+
+
+def test_emergency_leads_with_call_now_and_clinicians_are_told(assess_app, assess_users, assess_smtp):
+    from app.services.outbox import deliver_pending
+
+    c = client_for(assess_app, assess_users["patient"])
+    resp = c.post("/me/assess", data={"symptoms": "I have crushing chest pain and I am sweating"})
+    html = c.get(resp.headers["Location"]).get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert main.index("Call 112 / 999 / 911 now.") < main.index("What it could be")
+    msgs = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "urgent_assessment")).all()
+    assert [m.recipient for m in msgs] == [assess_users["clinician"].email]
+    deliver_pending(assess_app)
+    [mail] = assess_smtp.wait_for(1)
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    d = db.session.scalar(db.select(Diagnosis))
+    assert f"/clinic/assessments/{d.id}" in body and "chest" not in body.lower()
+
+
+def test_routine_self_assessment_does_not_notify(assess_app, assess_users):
+    _self(assess_users, "sneezing and a runny nose")
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 0
+
+
+def test_abstained_says_we_are_not_sure(assess_app, assess_users):
+    d = _self(assess_users, "hello there")
+    html = client_for(assess_app, assess_users["patient"]).get(f"/me/assessments/{d.id}").get_data(as_text=True)
+    assert "We are not sure." in html and "Could be:" not in html
+
+
+def test_summary_pdf(assess_app, assess_users):
+    d = _self(assess_users, "I want to end my life \u2013 everything feels hopeless \U0001f622")
+    resp = client_for(assess_app, assess_users["patient"]).get(f"/me/assessments/{d.id}/summary.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert resp.data.startswith(b"%PDF")
+    text = _pdf_text(resp.data)
+    assert "Emergency: call the emergency number now" in text and "Call 112 / 999 / 911 now." in text
+
+
+def test_other_patients_records_are_404(assess_app, assess_users):
+    mine = _self(assess_users, "sneezing and a runny nose", "patient2")
+    c = client_for(assess_app, assess_users["patient"])
+    assert c.get(f"/me/assessments/{mine.id}").status_code == 404
+    assert c.get(f"/me/assessments/{mine.id}/summary.pdf").status_code == 404
+    own = _self(assess_users, "a sore throat")
+    html = c.get("/me/assessments").get_data(as_text=True)
+    assert f"/me/assessments/{own.id}\"" in html and f"/me/assessments/{mine.id}\"" not in html
+
+
+@pytest.mark.parametrize("role", ["clinician", "admin", "ml"])
+def test_patient_pages_are_for_patients(assess_app, assess_users, role):
+    d = _self(assess_users, "sneezing and a runny nose")
+    c = client_for(assess_app, assess_users[role])
+    for url in ("/me/assess", f"/me/assessments/{d.id}", f"/me/assessments/{d.id}/summary.pdf", "/me/assessments"):
+        assert c.get(url).status_code == 403, url
+
+
+def test_anonymous_is_sent_to_login(assess_app, assess_users):
+    resp = assess_app.test_client().get("/me/assess")
+    assert resp.status_code == 302 and "/auth/login" in resp.headers["Location"]
+
+
+def test_no_model_patient_still_gets_urgency(app_factory, knowledge_base):
+    from app.services.seed import seed_diseases
+    from tests.conftest import make_user
+
+    application = app_factory()
+    with application.app_context():
+        seed_diseases(knowledge_base)
+        c = client_for(application, make_user("patient"))
+        resp = c.post("/me/assess", data={"symptoms": "my lips are turning blue"})
+        assert resp.status_code == 503
+        html = resp.get_data(as_text=True)
+        assert "We cannot check the possible causes right now" in html and "Call 112 / 999 / 911 now." in html

@@ -1,0 +1,164 @@
+"""Triage rules: each universal emergency pattern fires, negated forms do not, KB red flags fire."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from app.services.triage import find_affirmed, is_negated, normalise, phrase_pattern, triage
+
+EMERGENCY = [
+    ("crushing chest pain and I am short of breath", "chest_pain_breathless"),
+    ("chest pain with sweating for 20 minutes", "chest_pain_breathless"),
+    ("pain in my chest, I'm all clammy", "chest_pain_breathless"),
+    ("his face is drooping on one side", "stroke"),
+    ("my arm has gone weak suddenly", "stroke"),
+    ("slurred speech since this morning", "stroke"),
+    ("my tongue is swelling and I have trouble breathing", "airway_swelling"),
+    ("throat closing up, wheezing", "airway_swelling"),
+    ("stiff neck and a high temperature", "meningitis_neck"),
+    ("stiff neck with a rash", "meningitis_neck"),
+    ("a rash that doesn't fade under a glass", "nonblanching_rash"),
+    ("purple spots on her legs", "nonblanching_rash"),
+    ("I have suicidal thoughts", "suicide"),
+    ("I want to end my life", "suicide"),
+    ("I keep wanting to kill myself", "suicide"),
+    ("I have been self-harming again", "suicide"),
+    ("heavy bleeding that won't stop", "bleeding"),
+    ("I have been vomiting blood", "bleeding"),
+    ("black tarry stools since yesterday", "bleeding"),
+    ("my poo is black", "bleeding"),
+    ("he is unconscious and won't wake", "unconscious"),
+    ("she had a seizure an hour ago", "unconscious"),
+    ("collapsed in the kitchen", "unconscious"),
+    ("severe allergic reaction to peanuts", "anaphylaxis"),
+    ("anaphylaxis after a bee sting", "anaphylaxis"),
+    ("worst headache of my life, came on suddenly", "thunderclap"),
+    ("my lips are turning blue", "cyanosis"),
+    ("I can't breathe properly", "severe_breathing"),
+    ("I can not breathe", "severe_breathing"),
+    ("I have no idea why my chest hurts and I'm sweating", "chest_pain_breathless"),
+]
+
+NOT_FIRING = [
+    "no chest pain",
+    "denies chest pain or shortness of breath",
+    "no chest pain, not short of breath",
+    "without chest pain or sweating",
+    "never had chest pain and not breathless",
+    "no face droop, no arm weakness, no slurred speech",
+    "no swelling of the tongue and no difficulty breathing",
+    "no stiff neck, no fever",
+    "without fever, neck is not stiff",
+    "denies suicidal thoughts",
+    "no thoughts of self-harm",
+    "no vomiting blood, no black stools",
+    "never unconscious, no seizures",
+    "no rash",
+    "not short of breath",
+    "runny nose and sneezing for two days",
+    "hello",
+    "asdf",
+]
+
+
+@pytest.mark.parametrize("text,rule", EMERGENCY)
+def test_universal_emergencies_fire(text, rule):
+    result = triage(text)
+    assert result.level == "emergency", (text, result.reasons)
+    assert rule in {f.get("rule") for f in result.red_flags}
+    assert any(r.startswith("Red flag (emergency)") for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", NOT_FIRING)
+def test_negated_or_benign_text_does_not_fire(text):
+    result = triage(text)
+    assert result.level == "routine", (text, result.reasons)  # rules only: the floor, never emergency/urgent
+    assert result.red_flags == []
+
+
+@pytest.mark.parametrize("text", [
+    "chest pain but no sweating",
+    "no fever but I have chest pain",
+    "coughing up blood this morning",
+    "blood in my urine",
+    "I fainted at work",
+])
+def test_urgent_patterns(text):
+    assert triage(text).level == "urgent", text
+
+
+@pytest.mark.parametrize("text", [
+    "no fever, but a stiff neck and a rash",        # negation ends at the clause
+    "no cough. chest pain and sweating",            # ... and at the sentence
+    "not feverish and my face is drooping",         # "and my" starts a new finding
+    "I don't have a cold, I want to end my life",
+])
+def test_negation_scope_is_limited_to_its_clause(text):
+    assert triage(text).level == "emergency", text
+
+
+def test_negation_helpers():
+    text = normalise("Patient denies chest pain; reports SWEATING")
+    m = find_affirmed(phrase_pattern("chest pain"), text)
+    assert m is None
+    assert is_negated(text, text.index("chest"))
+    assert not is_negated(text, text.index("sweating"))
+    assert find_affirmed(phrase_pattern("can't catch my breath"), normalise("I can\u2019t catch my breath")) is not None
+
+
+def _kb_diseases(kb):
+    return [SimpleNamespace(**c.to_record()) for c in kb.conditions]
+
+
+def test_every_kb_red_flag_phrase_fires_and_its_negation_does_not(knowledge_base):
+    diseases = _kb_diseases(knowledge_base)
+    checked = 0
+    for d in diseases:
+        for flag in d.red_flags:
+            for phrase in flag["phrases"]:
+                result = triage(f"since yesterday {phrase}", diseases=diseases)
+                assert result.level in ("emergency", "urgent"), (d.name, phrase)
+                if flag["level"] == "emergency":
+                    assert result.level == "emergency", (d.name, phrase)
+                checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("phrase", ["coughing up blood", "calf swollen and painful", "worst headache ever"])
+def test_kb_phrase_negated_does_not_fire(knowledge_base, phrase):
+    diseases = _kb_diseases(knowledge_base)
+    assert triage(f"I have {phrase}", diseases=diseases).level in ("emergency", "urgent")
+    negated = triage(f"no {phrase}", diseases=diseases)
+    assert negated.level == "routine", negated.reasons
+
+
+def test_kb_reason_names_the_finding(knowledge_base):
+    diseases = _kb_diseases(knowledge_base)
+    result = triage("my calf swollen and painful after a flight", diseases=diseases)
+    assert any("calf swollen and painful" in r for r in result.reasons)
+
+
+def _disease(icd10, urgency, name="X"):
+    return SimpleNamespace(icd10=icd10, name=name, urgency=urgency, red_flags=[], symptoms=[])
+
+
+def test_condition_urgency_combines_top_and_probable():
+    diseases = [_disease("A00", "self_care", "Cold"), _disease("B00", "urgent", "Pneumonia"), _disease("C00", "emergency", "MI")]
+    diff = [{"icd10": "A00", "disease": "Cold", "probability": 0.6},
+            {"icd10": "B00", "disease": "Pneumonia", "probability": 0.25},
+            {"icd10": "C00", "disease": "MI", "probability": 0.1}]
+    result = triage("cough and a runny nose", diff, diseases)
+    assert result.level == "urgent"  # pneumonia >= 0.2; MI below the bar
+    assert any("Pneumonia" in r for r in result.reasons)
+    only_top = triage("cough", [{"icd10": "A00", "disease": "Cold", "probability": 0.9}], diseases)
+    assert only_top.level == "self_care"
+
+
+def test_abstained_ignores_condition_urgency_but_keeps_red_flags():
+    diseases = [_disease("A00", "self_care")]
+    diff = [{"icd10": "A00", "disease": "Cold", "probability": 0.1}]
+    assert triage("sneezing", diff, diseases, abstained=True).level == "routine"
+    assert triage("I want to end my life", diff, diseases, abstained=True).level == "emergency"
+    assert triage("vomiting blood", None, diseases).level == "emergency"  # no model at all

@@ -1,1 +1,238 @@
-"""Placeholder: this feature is being built."""
+"""ML pages: model versions (compare, promote, roll back), agreement dashboard, review queue.
+
+Views stay thin: the registry, export, agreement and active-learning services do the work.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app.access import roles_required
+from app.ml import bp
+from app.ml.forms import ExportForm, PromoteForm, RollbackForm, ScanForm
+from app.services import registry
+from app.services.active_learning import build_queue
+from app.services.agreement import CHARTS, agreement_report, audit_view, render_chart
+from app.services.export_cases import export_to_bytes
+
+MODEL_ROLES = ("ml", "admin")
+AGREEMENT_ROLES = ("ml", "admin", "clinician")
+QUEUE_ROLES = ("clinician", "ml")
+DAY_CHOICES = (30, 90, 365, 0)  # 0: all time
+DEFAULT_DAYS = 365
+
+
+def _holder():
+    holder = current_app.extensions["model_holder"]
+    holder.sync_with_registry()
+    return holder
+
+
+def _version_or_404(version: str):
+    try:
+        return registry.get_version(version)
+    except registry.UnknownVersion:
+        abort(404, description="There is no registered model version with that name.")
+
+
+# -- model versions ------------------------------------------------------------------------------
+
+@bp.get("/")
+@bp.get("/versions")
+@roles_required(*MODEL_ROLES)
+def versions():
+    rows = registry.list_versions()
+    served = next((mv for mv in rows if mv.is_served), None)
+    return render_template(
+        "ml/versions.html",
+        rows=rows,
+        served=served,
+        holder=_holder(),
+        summaries={mv.version: registry.metric_summary(mv.metrics) for mv in rows},
+        metrics=registry.METRICS,
+        history=registry.promotion_history(limit=10),
+        rollback_to=registry.rollback_target(),
+        scan_form=ScanForm(),
+        export_form=ExportForm(),
+    )
+
+
+@bp.get("/versions/<version>")
+@roles_required(*MODEL_ROLES)
+def version_detail(version: str):
+    mv = _version_or_404(version)
+    return render_template(
+        "ml/version.html",
+        mv=mv,
+        summary=registry.metric_summary(mv.metrics),
+        metrics=registry.METRICS,
+        per_class=sorted(registry.per_class_f1(mv.metrics).items(), key=lambda kv: kv[1]),
+        plots=registry.artifact_plots(mv),
+        card=registry.model_card(mv),
+        holder=_holder(),
+    )
+
+
+@bp.get("/versions/<version>/files/<name>")
+@roles_required(*MODEL_ROLES)
+def artifact_file(version: str, name: str):
+    """A plot of the artifact; only PNG files directly inside its directory."""
+    mv = _version_or_404(version)
+    path = registry.artifact_file(mv, name)
+    if path is None:
+        abort(404, description="That file is not part of this model version.")
+    resp = send_file(path, mimetype="image/png", max_age=0)
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@bp.get("/compare")
+@roles_required(*MODEL_ROLES)
+def compare():
+    rows = registry.list_versions()
+    a_name, b_name = request.args.get("a", ""), request.args.get("b", "")
+    if not a_name or not b_name:
+        served = next((mv for mv in rows if mv.is_served), None)
+        others = [mv for mv in rows if mv is not served]
+        a_name = a_name or (served.version if served else (rows[1].version if len(rows) > 1 else ""))
+        b_name = b_name or next((mv.version for mv in others if mv.version != a_name), "")
+    comparison, plots = None, {}
+    if a_name and b_name:
+        comparison = registry.compare(_version_or_404(a_name), _version_or_404(b_name))
+        plots = {mv.version: registry.artifact_plots(mv) for mv in (comparison.a, comparison.b)}
+    return render_template("ml/compare.html", rows=rows, a=a_name, b=b_name, comparison=comparison, plots=plots)
+
+
+@bp.route("/versions/<version>/promote", methods=["GET", "POST"])
+@roles_required(*MODEL_ROLES)
+def promote(version: str):
+    mv = _version_or_404(version)
+    form = PromoteForm(version=mv.version)
+    if request.method == "POST" and form.validate_on_submit():
+        if form.version.data != mv.version:
+            abort(400, description="The form does not match this version.")
+        try:
+            result = registry.promote(mv.version, current_user, via="web")
+        except registry.RegistryError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("ml.versions"))
+        flash(f"Now serving {result.version} (was {result.previous or 'none'}).", "success")
+        if result.link_warning:
+            flash(f"Served in the database, but: {result.link_warning}", "error")
+        return redirect(url_for("ml.versions"))
+    served = registry.served_version()
+    comparison = registry.compare(served, mv) if served is not None and served.id != mv.id else None
+    return render_template("ml/confirm_promote.html", mv=mv, served=served, form=form, comparison=comparison), (
+        400 if request.method == "POST" else 200)
+
+
+@bp.route("/rollback", methods=["GET", "POST"])
+@roles_required(*MODEL_ROLES)
+def rollback():
+    target = registry.rollback_target()
+    form = RollbackForm(target=target or "")
+    if request.method == "POST" and form.validate_on_submit():
+        if target is None:
+            flash("There is no earlier promoted version to roll back to.", "error")
+            return redirect(url_for("ml.versions"))
+        if form.target.data != target:
+            flash("The served version changed meanwhile; check the page and try again.", "error")
+            return redirect(url_for("ml.rollback"))
+        try:
+            result = registry.rollback(current_user, via="web")
+        except registry.RegistryError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("ml.versions"))
+        flash(f"Rolled back to {result.version} (was {result.previous or 'none'}).", "success")
+        if result.link_warning:
+            flash(f"Served in the database, but: {result.link_warning}", "error")
+        return redirect(url_for("ml.versions"))
+    served = registry.served_version()
+    return render_template("ml/confirm_rollback.html", target=target, served=served, form=form), (
+        400 if request.method == "POST" else 200)
+
+
+@bp.post("/scan")
+@roles_required(*MODEL_ROLES)
+def scan():
+    if not ScanForm().validate_on_submit():
+        abort(400, description="The form expired; reload the page and try again.")
+    report = registry.scan_models(current_app.config["MODELS_ROOT"])
+    flash(f"Scan: {len(report.registered)} new, {len(report.updated)} updated, "
+          f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped.", "success")
+    for name, reason in report.skipped[:20]:
+        flash(f"Skipped {name}: {reason}", "error")
+    return redirect(url_for("ml.versions"))
+
+
+@bp.post("/export")
+@roles_required(*MODEL_ROLES)
+def export():
+    """The same de-identified export as `flask export-cases`, as a download (audited)."""
+    if not ExportForm().validate_on_submit():
+        abort(400, description="The form expired; reload the page and try again.")
+    data, summary = export_to_bytes(actor=current_user, via="web")
+    name = f"confirmed-cases-{datetime.now(UTC):%Y%m%d}.jsonl"
+    resp = Response(data, mimetype="application/x-ndjson")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Export-Count"] = str(summary.total)
+    return resp
+
+
+# -- agreement dashboard -------------------------------------------------------------------------
+
+def _days() -> int:
+    try:
+        days = int(request.args.get("days", DEFAULT_DAYS))
+    except ValueError:
+        return DEFAULT_DAYS
+    return days if days in DAY_CHOICES else DEFAULT_DAYS
+
+
+@bp.get("/agreement")
+@roles_required(*AGREEMENT_ROLES)
+def agreement():
+    days = _days()
+    report = agreement_report(days or None)
+    audit_view(report, days or None)
+    return render_template("ml/agreement.html", report=report, days=days, day_choices=DAY_CHOICES, charts=CHARTS)
+
+
+@bp.get("/agreement/charts/<name>.png")
+@roles_required(*AGREEMENT_ROLES)
+def agreement_chart(name: str):
+    if name not in CHARTS:
+        abort(404, description="There is no such chart.")
+    png = render_chart(agreement_report(_days() or None), name)
+    resp = Response(png, mimetype="image/png")
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+# -- active-learning queue -----------------------------------------------------------------------
+
+def review_url(diagnosis_id: int) -> str | None:
+    """The clinician review page of an assessment, if that feature is installed."""
+    endpoint = "assess.result"
+    if endpoint not in current_app.view_functions:
+        return None
+    for rule in current_app.url_map.iter_rules(endpoint):
+        args = [a for a in rule.arguments if a not in (rule.defaults or {})]
+        if len(args) == 1:
+            return url_for(endpoint, **{args[0]: diagnosis_id})
+    return None
+
+
+@bp.get("/queue")
+@roles_required(*QUEUE_ROLES)
+def queue():
+    deidentify = current_user.role != "clinician"
+    rescore = request.args.get("rescore") == "1"
+    items = build_queue(deidentify=deidentify, rescore=rescore)
+    links = {it.diagnosis_id: review_url(it.diagnosis_id) for it in items} if not deidentify else {}
+    return render_template("ml/queue.html", items=items, deidentify=deidentify, rescore=rescore, links=links,
+                           holder=_holder())

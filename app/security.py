@@ -29,3 +29,18 @@ def init_security(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+    app.after_request(_no_store_for_private_responses)
+
+
+def _no_store_for_private_responses(response):
+    """Never let a browser or proxy cache a page or API answer that belongs to a logged-in user."""
+    from flask import request
+    from flask_login import current_user
+
+    if request.endpoint == "static":
+        return response
+    private = request.headers.get("Authorization") or (current_user and current_user.is_authenticated)
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response

@@ -1,6 +1,7 @@
 """Assessment latency and throughput through the real WSGI server, against a plain baseline.
 
     python benchmarks/inference.py [--model instance/models/current] [--requests 200] [--threads 16]
+                                   [--torch-threads N] [--concurrency 1 16]
 
 Starts two gunicorn servers on 127.0.0.1 (one worker, gthread), one after the other:
 
@@ -11,8 +12,11 @@ Starts two gunicorn servers on 127.0.0.1 (one worker, gthread), one after the ot
             same model directory, one call per request (no batching, no database).
 
 Each is driven at concurrency 1 and 16 with ~40-word descriptions built from the knowledge
-base. Prints p50 / p95 latency (client-side over loopback, an upper bound of server time),
-throughput, the app/baseline ratios, and the RSS of the app's worker with the model loaded.
+base, after a warm-up at the same concurrency. Prints p50 / p95 latency client-side over
+loopback and server-side (gunicorn's access-log request time), throughput, the app/baseline
+ratios, the app's micro-batch sizes per concurrency, and the RSS of the app's worker with the
+model loaded. Fairness: same model directory, same gunicorn settings, and the same torch
+intra-op thread count for both (--torch-threads, default: the app's own default).
 Targets (DESIGN / issue): p50 <= 20 ms, throughput at 16 >= 2x baseline, worker RSS < 600 MB.
 """
 
@@ -34,14 +38,17 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 BASELINE_APP = textwrap.dedent('''
     import os
+    import torch
     from flask import Flask, jsonify, request
     from transformers import pipeline
 
+    torch.set_num_threads(int(os.environ["TORCH_NUM_THREADS"]))
     MODEL = os.environ["MODEL_DIR"]
     clf = pipeline("text-classification", model=MODEL, tokenizer=MODEL, top_k=5, device=-1)
     clf("warm-up: headache and a mild fever since yesterday")
@@ -51,6 +58,10 @@ BASELINE_APP = textwrap.dedent('''
     def classify():
         text = request.get_json()["symptoms"]
         return jsonify(clf(text)[0])
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
 ''')
 
 
@@ -94,10 +105,61 @@ def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 18
     raise SystemExit(f"server on port {port} did not start in {timeout} s")
 
 
-def gunicorn(app_spec: str, port: int, env: dict[str, str], threads: int, cwd: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", str(threads),
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec]
-    return subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True)
+# Gunicorn hook: after a GET of a health path, the worker writes its micro-batcher counters to
+# BENCH_STATS (the app's `MicroBatcher.stats()`), so the benchmark can diff them per phase.
+GUNICORN_CONF = textwrap.dedent('''
+    import json, os
+
+    def post_request(worker, req, environ, resp):
+        if not req.path.endswith("/health"):
+            return
+        batcher = getattr(worker.wsgi, "extensions", {}).get("inference_batcher")
+        stats = batcher.stats() if batcher is not None else {}
+        with open(os.environ["BENCH_STATS"], "w") as fh:
+            json.dump(stats, fh)
+''')
+
+
+def gunicorn(app_spec: str, port: int, env: dict[str, str], threads: int, cwd: Path, tmp: Path) -> subprocess.Popen:
+    conf = tmp / "gunicorn_bench.py"
+    conf.write_text(GUNICORN_CONF)
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-w", "1", "-k", "gthread", "--threads", str(threads),
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+           "--access-logfile", str(tmp / f"access-{port}.log"), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
+           app_spec]
+    return subprocess.Popen(cmd, cwd=cwd, env={**env, "BENCH_STATS": str(tmp / f"stats-{port}.json")},
+                            start_new_session=True)
+
+
+class Server:
+    """A started gunicorn: phase markers for server-side latency and batcher counters."""
+
+    def __init__(self, port: int, proc: subprocess.Popen, tmp: Path, health: str):
+        self.port, self.proc, self.health = port, proc, health
+        self.log = tmp / f"access-{port}.log"
+        self.stats_file = tmp / f"stats-{port}.json"
+
+    def mark(self) -> tuple[int, dict]:
+        """(access-log length, batcher counters) now; the health request itself is logged too."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", self.health)
+        conn.getresponse().read()
+        time.sleep(0.05)
+        lines = self.log.read_text().splitlines() if self.log.exists() else []
+        try:
+            stats = json.loads(self.stats_file.read_text())
+        except (OSError, ValueError):
+            stats = {}
+        return len(lines), stats
+
+    def server_ms(self, start: int, end: int, path: str) -> list[float]:
+        lines = self.log.read_text().splitlines()[start:end]
+        out = []
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 4 and parts[1] == path and parts[2] in ("200", "201"):
+                out.append(int(parts[3]) / 1000.0)
+        return sorted(out)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -120,7 +182,8 @@ def worker_rss_mb(master_pid: int) -> float | None:
     return None
 
 
-def drive(port: int, path: str, texts: list[str], concurrency: int, headers: dict[str, str]) -> dict[str, float]:
+def drive(server: Server, path: str, texts: list[str], concurrency: int, headers: dict[str, str]) -> dict[str, Any]:
+    port = server.port
     local = threading.local()
     latencies: list[float] = []
     errors = 0
@@ -152,13 +215,28 @@ def drive(port: int, path: str, texts: list[str], concurrency: int, headers: dic
         list(pool.map(one, texts[: max(concurrency * 2, 8)]))
     latencies.clear()
     errors = 0
+    log_start, stats_start = server.mark()
     start = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, texts))
     wall = time.perf_counter() - start
+    log_end, stats_end = server.mark()
     lat = sorted(latencies) or [float("nan")]
-    return {"p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))],
-            "rps": len(latencies) / wall, "errors": errors}
+    srv = server.server_ms(log_start, log_end, path) or [float("nan")]
+    out = {"p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * _p95(lat),
+           "server_p50_ms": statistics.median(srv), "server_p95_ms": _p95(srv),
+           "rps": len(latencies) / wall, "errors": errors}
+    if stats_end.get("batches") is not None:
+        batches = stats_end["batches"] - stats_start.get("batches", 0)
+        items = stats_end["items"] - stats_start.get("items", 0)
+        sizes = {int(k): v - stats_start.get("sizes", {}).get(k, 0) for k, v in stats_end.get("sizes", {}).items()}
+        out["mean_batch"] = round(items / batches, 2) if batches else 0.0
+        out["batch_sizes"] = {k: v for k, v in sorted(sizes.items()) if v}
+    return out
+
+
+def _p95(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(0.95 * len(values)))]
 
 
 def setup_app_db(tmp: Path, env: dict[str, str]) -> str:
@@ -191,7 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=16, help="gunicorn gthread threads per worker")
     ap.add_argument("--words", type=int, default=40)
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
+    ap.add_argument("--torch-threads", type=int, default=None,
+                    help="torch intra-op threads for both servers (default: the app's default_threads())")
     args = ap.parse_args(argv)
+    if args.torch_threads is None:
+        sys.path.insert(0, str(ROOT))
+        from app.services.inference import default_threads
+
+        args.torch_threads = default_threads()
     model = Path(args.model).resolve()
     if not (model / "labels.json").exists():
         print(f"no model artifact at {model} (train one: python -m training train --output DIR)", file=sys.stderr)
@@ -202,19 +287,21 @@ def main(argv: list[str] | None = None) -> int:
     rss = None
     with tempfile.TemporaryDirectory(prefix="bench-inference-") as tmpdir:
         tmp = Path(tmpdir)
+        threads = str(args.torch_threads)
         base_env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "MODEL_DIR": str(model),
-                    "PYTHONPATH": str(ROOT)}
+                    "PYTHONPATH": str(ROOT), "TORCH_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
         app_env = {**base_env, "APP_CONFIG": "development", "SECRET_KEY": "benchmark-only-secret-key-0123456789",
                    "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "INSTANCE_PATH": str(tmp / "instance"),
                    "OUTBOX_WORKER": "0", "RATELIMIT_ENABLED": "0", "MODEL_SYNC_INTERVAL": "5"}
         token = setup_app_db(tmp, app_env)
 
         port = free_port()
-        proc = gunicorn("app:create_app()", port, app_env, args.threads, ROOT)
+        proc = gunicorn("app:create_app()", port, app_env, args.threads, ROOT, tmp)
         try:
             wait_ready(port, "/api/v1/health", proc)
             rss = worker_rss_mb(proc.pid)
-            results["app"] = {c: drive(port, "/api/v1/assessments", texts, c, {"Authorization": f"Bearer {token}"})
+            server = Server(port, proc, tmp, "/api/v1/health")
+            results["app"] = {c: drive(server, "/api/v1/assessments", texts, c, {"Authorization": f"Bearer {token}"})
                               for c in args.concurrency}
             rss_after = worker_rss_mb(proc.pid)
             rss = max(x for x in (rss, rss_after) if x is not None) if (rss or rss_after) else None
@@ -223,25 +310,34 @@ def main(argv: list[str] | None = None) -> int:
 
         (tmp / "baseline_app.py").write_text(BASELINE_APP)
         port = free_port()
-        proc = gunicorn("baseline_app:app", port, {**base_env, "PYTHONPATH": str(tmp)}, args.threads, tmp)
+        proc = gunicorn("baseline_app:app", port, {**base_env, "PYTHONPATH": str(tmp)}, args.threads, tmp, tmp)
         try:
-            wait_ready(port, "/", proc)
-            results["baseline"] = {c: drive(port, "/classify", texts, c, {}) for c in args.concurrency}
+            wait_ready(port, "/health", proc)
+            server = Server(port, proc, tmp, "/health")
+            results["baseline"] = {c: drive(server, "/classify", texts, c, {}) for c in args.concurrency}
         finally:
             stop(proc)
 
-    print(f"model: {model}  requests: {args.requests}  words/text: {args.words}  gunicorn: 1 worker x {args.threads} threads")
-    print(f"{'concurrency':>11} | {'app p50':>8} {'app p95':>8} {'app rps':>8} | {'base p50':>8} {'base p95':>8} "
-          f"{'base rps':>8} | {'rps ratio':>9} {'p50 ratio':>9}")
+    print(f"model: {model}  requests: {args.requests}  words/text: {args.words}  "
+          f"gunicorn: 1 worker x {args.threads} threads  torch threads: {args.torch_threads} (both)")
+    print("latency in ms: client-side over loopback / server-side (gunicorn request time)")
+    print(f"{'conc':>4} | {'app p50':>11} {'app p95':>11} {'app rps':>7} {'batch':>5} | {'base p50':>11} {'base p95':>11} "
+          f"{'base rps':>8} | {'rps ratio':>9}")
     for c in args.concurrency:
         a, b = results["app"][c], results["baseline"][c]
-        print(f"{c:>11} | {a['p50_ms']:8.1f} {a['p95_ms']:8.1f} {a['rps']:8.1f} | {b['p50_ms']:8.1f} {b['p95_ms']:8.1f} "
-              f"{b['rps']:8.1f} | {a['rps'] / b['rps']:9.2f} {a['p50_ms'] / b['p50_ms']:9.2f}"
+        print(f"{c:>4} | {a['p50_ms']:5.1f}/{a['server_p50_ms']:5.1f} {a['p95_ms']:5.1f}/{a['server_p95_ms']:5.1f} "
+              f"{a['rps']:7.1f} {a.get('mean_batch', float('nan')):5.2f} | "
+              f"{b['p50_ms']:5.1f}/{b['server_p50_ms']:5.1f} {b['p95_ms']:5.1f}/{b['server_p95_ms']:5.1f} {b['rps']:8.1f} | "
+              f"{a['rps'] / b['rps']:9.2f}"
               + (f"   (errors: app {a['errors']}, baseline {b['errors']})" if a["errors"] or b["errors"] else ""))
+        if a.get("batch_sizes"):
+            print(f"       app batch sizes at {c}: {a['batch_sizes']}")
     print(f"app worker RSS with the model loaded: {rss:.0f} MB" if rss else "app worker RSS: unavailable")
     c16 = max(args.concurrency)
     print(json.dumps({"app": results["app"], "baseline": results["baseline"], "worker_rss_mb": rss,
-                      "targets": {"p50_ms_at_1<=20": results["app"][min(args.concurrency)]["p50_ms"] <= 20,
+                      "torch_threads": args.torch_threads, "gunicorn_threads": args.threads,
+                    "targets": {"server_p50_ms_at_1<=20": results["app"][min(args.concurrency)]["server_p50_ms"] <= 20,
+                                "client_p50_ms_at_1<=20": results["app"][min(args.concurrency)]["p50_ms"] <= 20,
                                   f"rps_ratio_at_{c16}>=2": results["app"][c16]["rps"] / results["baseline"][c16]["rps"] >= 2,
                                   "rss_mb<600": bool(rss and rss < 600)}}, default=float))
     return 0

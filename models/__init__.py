@@ -33,3 +33,28 @@ __all__ = [
     "ApiToken", "AuditEvent", "Base", "Diagnosis", "Disease", "ModelVersion",
     "OutboxMessage", "Review", "User", "db",
 ]
+
+
+# -- SQLite connection settings (performance) --------------------------------------------------
+# Why: with the default rollback journal and synchronous=FULL every commit waits for several
+# fsyncs (~10 ms per assessment). WAL lets readers and the one writer proceed together and, with
+# synchronous=NORMAL, a commit is durable against application crashes and only the last
+# transactions may be lost on power failure. In-memory databases (tests) are left alone.
+import sqlite3 as _sqlite3  # noqa: E402
+
+from sqlalchemy import event as _event  # noqa: E402
+from sqlalchemy.engine import Engine as _Engine  # noqa: E402
+
+
+@_event.listens_for(_Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, _sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        files = [row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"]
+        if files and files[0]:  # a file, not ":memory:" or a temporary database
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()

@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import g, request
 from flask_smorest import abort
+from sqlalchemy.orm import joinedload
 
 from models import ApiToken, db
 from models.api_token import hash_token
@@ -23,7 +24,9 @@ def user_from_bearer():
     plain = header[7:].strip()
     if not plain or len(plain) > 200:
         return None
-    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    # The user comes with the token in one query (every API request needs both).
+    row = db.session.scalar(db.select(ApiToken).options(joinedload(ApiToken.user))
+                            .where(ApiToken.token_hash == hash_token(plain)))
     now = datetime.now(timezone.utc)
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         return None

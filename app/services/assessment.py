@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+import time as time_mod
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import case, func, select
+from sqlalchemy import case, event, func, select
+from sqlalchemy.orm import Session
 
 from app.services import audit
 from app.services.explain import findings_for, has_symptom_content, symptom_vocabulary
 from app.services.inference import ModelUnavailable, predict
-from app.services.triage import TriageResult, triage
+from app.services.triage import RedFlagIndex, TriageResult, phrase_pattern, phrase_tokens, triage
 from models import Diagnosis, Disease, Review, User, db
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,13 @@ class NotFound(AssessmentError):
 
 
 # -- knowledge-base snapshot (cached per process, refreshed when the rows change) -------------
+#
+# Why: building the disease objects and compiling their phrases costs far more than an
+# assessment, and the knowledge base changes rarely. A snapshot is reused while a cheap
+# count / max(updated_at) / max(id) query returns the same key; that query itself runs at most
+# every KB_SNAPSHOT_CHECK_SECONDS (default 2; 0 in tests), and at once after this process
+# flushed a change to a disease (a session event), so an edit is seen by the next assessment here
+# and within the interval by other workers.
 
 @dataclass(frozen=True)
 class KBSnapshot:
@@ -84,18 +93,57 @@ class KBSnapshot:
     diseases: tuple[Any, ...]
     by_code: dict[str, Any] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()
+    flag_index: RedFlagIndex | None = None
+    generation: int = 0
+    checked_at: float = 0.0
 
 
 _kb_lock = threading.Lock()
 _kb_cache: dict[str, KBSnapshot] = {}
+_kb_generation = 0  # bumped whenever a Disease row is flushed in this process
+
+
+def invalidate_knowledge_snapshot() -> None:
+    """Make the next assessment re-check the knowledge base (called after disease changes)."""
+    global _kb_generation
+    _kb_generation += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _disease_flushed(session: Session, flush_context: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Disease):
+            session.info["kb_changed"] = True
+            invalidate_knowledge_snapshot()
+            return
+
+
+@event.listens_for(Session, "after_commit")
+def _disease_committed(session: Session) -> None:
+    if session.info.pop("kb_changed", False):
+        invalidate_knowledge_snapshot()  # again: a read between flush and commit saw the old rows
+
+
+@event.listens_for(Session, "after_rollback")
+def _disease_rolled_back(session: Session) -> None:
+    session.info.pop("kb_changed", None)
 
 
 def knowledge_snapshot() -> KBSnapshot:
-    """Disease rows as plain objects plus the symptom vocabulary; one cheap query per call."""
-    key = tuple(db.session.execute(select(func.count(Disease.id), func.max(Disease.updated_at), func.max(Disease.id))).one())
-    cache_key = str(db.engine.url) + str(id(current_app._get_current_object()))
+    """Disease rows as plain objects, their compiled red flags and the symptom vocabulary."""
+    app = current_app._get_current_object()
+    cache_key = str(db.engine.url) + str(id(app))
     snap = _kb_cache.get(cache_key)
+    interval = float(app.config.get("KB_SNAPSHOT_CHECK_SECONDS", 0.0 if app.testing else 2.0))
+    now = time_mod.monotonic()
+    if (snap is not None and snap.generation == _kb_generation and interval > 0
+            and now - snap.checked_at < interval):
+        return snap
+    generation = _kb_generation
+    key = tuple(db.session.execute(select(func.count(Disease.id), func.max(Disease.updated_at), func.max(Disease.id))).one())
     if snap is not None and snap.key == key:
+        snap = replace(snap, generation=generation, checked_at=now)
+        _kb_cache[cache_key] = snap
         return snap
     rows = db.session.scalars(select(Disease).order_by(Disease.name)).all()
     diseases = tuple(
@@ -105,7 +153,8 @@ def knowledge_snapshot() -> KBSnapshot:
         for d in rows
     )
     snap = KBSnapshot(key=key, diseases=diseases, by_code={d.icd10: d for d in diseases},
-                      vocabulary=symptom_vocabulary(diseases))
+                      vocabulary=symptom_vocabulary(diseases), flag_index=RedFlagIndex(diseases),
+                      generation=generation, checked_at=now)
     _precompile(diseases)
     with _kb_lock:
         _kb_cache[cache_key] = snap
@@ -113,17 +162,13 @@ def knowledge_snapshot() -> KBSnapshot:
 
 
 def _precompile(diseases: tuple[Any, ...]) -> None:
-    """Compile every knowledge-base phrase once, so the first assessments do not pay for it."""
-    from app.services.triage import phrase_pattern
-
+    """Compile every symptom phrase once, so the first assessments do not pay for it."""
     for d in diseases:
-        for flag in d.red_flags:
-            for phrase in flag.get("phrases") or []:
-                phrase_pattern(phrase)
         for s in d.symptoms:
             for phrase in [s.get("term", ""), *(s.get("lay") or [])]:
                 if phrase:
                     phrase_pattern(phrase)
+                    phrase_tokens(phrase)
 
 
 # -- validation ---------------------------------------------------------------------------
@@ -167,7 +212,8 @@ def find_patient(email: str | None) -> User | None:
 # -- the assessment --------------------------------------------------------------------------
 
 def rules_only_triage(text: str) -> TriageResult:
-    return triage(text, None, knowledge_snapshot().diseases, abstained=True)
+    kb = knowledge_snapshot()
+    return triage(text, None, kb.diseases, abstained=True, flag_index=kb.flag_index)
 
 
 def create_assessment(
@@ -207,7 +253,7 @@ def create_assessment(
         abstain_reason = ABSTAIN_LOW_CONFIDENCE
     abstained = abstain_reason is not None
 
-    result = triage(text, differential, kb.diseases, abstained=abstained)
+    result = triage(text, differential, kb.diseases, abstained=abstained, flag_index=kb.flag_index)
     explanation = {
         "abstain_reason": abstain_reason,
         "findings": findings_for(text, differential, kb.by_code),
@@ -229,14 +275,31 @@ def create_assessment(
         explanation=explanation,
         abstained=abstained,
     )
+    # Known for a new row: set them so that reading them back needs no queries.
+    diagnosis.patient, diagnosis.entered_by, diagnosis.review = patient, actor, None
     db.session.add(diagnosis)
     db.session.flush()
     audit.record("diagnosis.create", "diagnosis", diagnosis.id, actor=actor, source=source,
                  triage_level=result.level, abstained=abstained, model_version=loaded.version)
     if source == "self" and result.level in ("emergency", "urgent"):
         notify_clinicians(diagnosis)
-    db.session.commit()
+    _commit_keeping_loaded()
     return diagnosis
+
+
+def _commit_keeping_loaded() -> None:
+    """One commit that keeps the request's objects loaded.
+
+    Why: the default expire-on-commit makes the response re-read the row just written and its
+    users (three more queries); the values in memory are exactly what was committed.
+    """
+    session = db.session()
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous
 
 
 def external_url(endpoint: str, **values: Any) -> str:

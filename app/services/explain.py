@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from app.services.triage import _CLAUSE_BREAK, is_negated, normalise, phrase_pattern
+from app.services.triage import _CLAUSE_BREAK, is_negated, normalise, phrase_pattern, phrase_tokens, text_tokens
 
 MAX_ATTRIBUTION_WORDS = 160
 TOP_WORDS = 5
@@ -95,11 +95,15 @@ def has_symptom_content(text: str, vocabulary: frozenset[str]) -> bool:
 class TextIndex:
     """One pass over a text: normalised form and, per clause, the first position of each word stem.
 
-    Built once per assessment, so matching hundreds of knowledge-base phrases stays cheap.
+    Built once per assessment, so matching hundreds of knowledge-base phrases stays cheap: a
+    phrase whose tokens are not all in ``tokens`` cannot match its regex, and key words not all
+    in ``stems`` cannot share a clause, so most phrases are decided by two set lookups.
     """
 
     def __init__(self, text: str):
         self.norm = normalise(text)
+        self.tokens = text_tokens(self.norm)
+        self.stems: set[str] = set()
         self.clauses: list[dict[str, int]] = []
         start = 0
         bounds = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(self.norm)] + [(len(self.norm), len(self.norm))]
@@ -109,6 +113,7 @@ class TextIndex:
                 stems.setdefault(_stem(w.group(0)), w.start())
             if stems:
                 self.clauses.append(stems)
+                self.stems.update(stems)
             start = b_end
 
 
@@ -126,12 +131,13 @@ def phrase_status(index: TextIndex | str, phrase: str) -> str | None:
         index = TextIndex(index)
     norm = index.norm
     negated = False
-    for m in phrase_pattern(phrase).finditer(norm):
-        if not is_negated(norm, m.start()):
-            return "present"
-        negated = True
+    if phrase_tokens(phrase) <= index.tokens:
+        for m in phrase_pattern(phrase).finditer(norm):
+            if not is_negated(norm, m.start()):
+                return "present"
+            negated = True
     keys = _phrase_keys(phrase)
-    if 1 <= len(keys) <= 3:
+    if 1 <= len(keys) <= 3 and keys <= index.stems:
         for stems in index.clauses:
             if keys <= stems.keys():
                 if not is_negated(norm, min(stems[k] for k in keys)):

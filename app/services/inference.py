@@ -16,6 +16,7 @@ import os
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -32,15 +33,27 @@ class ModelUnavailable(RuntimeError):
     """No model is loaded: the caller answers 503."""
 
 
+def default_threads(cpus: int | None = None) -> int:
+    """Half the cores, 1 to 4: the other half runs the request threads (Flask, triage, database).
+
+    Measured on the 2-core box (docs/performance.md): with 2 intra-op threads a forward pass
+    waits for the core the request threads (or another process) hold, and one assessment went
+    from ~3 ms to >100 ms; 1 thread keeps inference on one core and the GIL-bound Python work on
+    the other.
+    """
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, min(4, cpus // 2))
+
+
 def configure_torch(threads: int | None = None) -> int:
-    """A sensible intra-op thread count: all cores of a small box, at most 4 (more only adds contention)."""
+    """Set torch's intra-op thread count: TORCH_NUM_THREADS, else `default_threads()`."""
     try:
         import torch
     except ImportError:  # pragma: no cover - torch is a runtime dependency
         return 0
     if threads is None:
         env = os.environ.get("TORCH_NUM_THREADS")
-        threads = int(env) if env and env.isdigit() else max(1, min(4, os.cpu_count() or 1))
+        threads = int(env) if env and env.isdigit() else default_threads()
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return threads
@@ -67,6 +80,13 @@ class MicroBatcher:
         self._last_batch_size = 1
         self.batches = 0  # counters for benchmarks and tests
         self.items = 0
+        self.sizes: Counter[int] = Counter()  # batch size -> number of batches
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for benchmarks: batches, items, mean batch size and the size histogram."""
+        return {"batches": self.batches, "items": self.items,
+                "mean_batch": round(self.items / self.batches, 2) if self.batches else 0.0,
+                "sizes": dict(sorted(self.sizes.items()))}
 
     # -- public --------------------------------------------------------------------------------
     def predict(self, classifier: Any, text: str, top_k: int = 5, timeout: float = DEFAULT_TIMEOUT) -> list[Any]:
@@ -158,6 +178,7 @@ class MicroBatcher:
             return
         self.batches += 1
         self.items += len(group)
+        self.sizes[len(group)] += 1
         self._last_batch_size = len(group)
         for job, preds in zip(group, results, strict=True):
             job.future.set_result(list(preds)[: job.top_k])

@@ -255,25 +255,105 @@ def universal_flags(text: str) -> list[dict[str, str]]:
     return fired
 
 
-def kb_flags(text: str, diseases: Iterable[Any]) -> list[dict[str, str]]:
-    """Knowledge-base red flags whose phrases appear (not negated) in normalised text."""
-    fired: dict[str, dict[str, str]] = {}
-    for disease in diseases:
-        for flag in getattr(disease, "red_flags", None) or []:
-            level = flag.get("level")
-            finding = flag.get("finding") or ""
-            if level not in LEVELS or not finding:
-                continue
-            for phrase in flag.get("phrases") or []:
-                hit = find_affirmed(phrase_pattern(phrase), text)
-                if hit is None:
+# -- knowledge-base red flags, compiled once per knowledge-base snapshot -------------------------
+#
+# Why: the knowledge base holds hundreds of red-flag phrases, and running each phrase's regex over
+# every text cost ~8 ms per assessment. A phrase can only match where each of its word tokens
+# appears in the text as a whole [\w']+ run (apostrophes are optional in `phrase_pattern`, so they
+# are dropped on both sides): an inverted index from a phrase's rarest token to the phrase finds
+# the few candidates with set lookups, and only their regexes (with the unchanged negation
+# check) run. The result is the same as checking every phrase in order.
+
+_TOKEN = re.compile(r"[\w']+")
+
+
+def text_tokens(norm: str) -> frozenset[str]:
+    r"""Every [\w']+ run of normalised text, apostrophes removed (what a phrase token must equal)."""
+    return frozenset(t.replace("'", "") for t in _TOKEN.findall(norm))
+
+
+@lru_cache(maxsize=16384)
+def phrase_tokens(phrase: str) -> frozenset[str]:
+    """The tokens that must all be in `text_tokens(text)` for `phrase_pattern(phrase)` to match."""
+    return frozenset(t for t in (w.replace("'", "") for w in _TOKEN.findall(normalise(phrase))) if t)
+
+
+@dataclass(frozen=True)
+class _Flag:
+    disease: str
+    finding: str
+    level: str
+    phrases: tuple[str, ...]
+
+
+class RedFlagIndex:
+    """The knowledge base's red-flag phrases, indexed by token (build once per snapshot, read-only)."""
+
+    def __init__(self, diseases: Iterable[Any]):
+        flags: list[_Flag] = []
+        for disease in diseases:
+            for flag in getattr(disease, "red_flags", None) or []:
+                level = flag.get("level")
+                finding = flag.get("finding") or ""
+                if level not in LEVELS or not finding:
                     continue
-                key = hit.group(0)
-                prev = fired.get(key)
-                if prev is None or LEVELS.index(level) < LEVELS.index(prev["level"]):
-                    fired[key] = {"finding": finding, "level": level, "source": "knowledge_base",
-                                  "disease": disease.name, "match": key}
-                break
+                flags.append(_Flag(getattr(disease, "name", ""), finding, level, tuple(flag.get("phrases") or [])))
+        self.flags: tuple[_Flag, ...] = tuple(flags)
+        counts: dict[str, int] = {}
+        entries = []
+        for fi, flag in enumerate(self.flags):
+            for pi, phrase in enumerate(flag.phrases):
+                tokens = phrase_tokens(phrase)
+                entries.append((fi, pi, tokens))
+                for t in tokens:
+                    counts[t] = counts.get(t, 0) + 1
+        self.by_anchor: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
+        self.always: list[tuple[int, int]] = []  # phrases without any token: always checked
+        for fi, pi, tokens in entries:
+            if not tokens:
+                self.always.append((fi, pi))
+                continue
+            anchor = min(tokens, key=lambda t: (counts[t], t))
+            self.by_anchor.setdefault(anchor, []).append((fi, pi, tokens))
+        for flag in self.flags:  # compile the regexes now, not during the first assessments
+            for phrase in flag.phrases:
+                phrase_pattern(phrase)
+
+    def candidates(self, tokens: frozenset[str]) -> dict[int, list[int]]:
+        """flag index -> indices of its phrases that may match a text with these tokens."""
+        found: list[tuple[int, int]] = list(self.always)
+        by_anchor = self.by_anchor
+        for t in tokens:
+            for fi, pi, need in by_anchor.get(t, ()):
+                if need <= tokens:
+                    found.append((fi, pi))
+        out: dict[int, list[int]] = {}
+        for fi, pi in sorted(found):
+            out.setdefault(fi, []).append(pi)
+        return out
+
+
+def kb_flags(text: str, diseases: Iterable[Any] = (), index: RedFlagIndex | None = None) -> list[dict[str, str]]:
+    """Knowledge-base red flags whose phrases appear (not negated) in normalised text.
+
+    Per flag, its first affirmed phrase counts; one entry per matched text, the most urgent level
+    wins. Pass the snapshot's `index` to skip compiling the knowledge base again.
+    """
+    if index is None:
+        index = RedFlagIndex(diseases)
+    fired: dict[str, dict[str, str]] = {}
+    for fi, phrase_ids in index.candidates(text_tokens(text)).items():
+        flag = index.flags[fi]
+        for pi in phrase_ids:
+            hit = find_affirmed(phrase_pattern(flag.phrases[pi]), text)
+            if hit is None:
+                continue
+            key = hit.group(0)
+            prev = fired.get(key)
+            if prev is None or LEVELS.index(flag.level) < LEVELS.index(prev["level"]):
+                fired[key] = {"finding": flag.finding, "level": flag.level, "source": "knowledge_base",
+                              "disease": flag.disease, "match": key}
+            break
     return list(fired.values())
 
 
@@ -282,13 +362,16 @@ def triage(
     differential: list[dict[str, Any]] | None = None,
     diseases: Iterable[Any] = (),
     abstained: bool = False,
+    *,
+    flag_index: RedFlagIndex | None = None,
 ) -> TriageResult:
     """The urgency level and the reasons that raised it.
 
     `differential` is the model's ranked list ([{"icd10", "disease", "probability"}]), or None
     without a model; `diseases` are Disease rows (red flags, default urgency). When the model
     abstained (or is absent) condition urgencies are ignored and the floor is `routine`: when we
-    do not know, a clinician should look.
+    do not know, a clinician should look. `flag_index` is the knowledge-base snapshot's compiled
+    red flags (built from `diseases` when not given).
     """
     norm = normalise(text)
     diseases = list(diseases)
@@ -298,7 +381,7 @@ def triage(
         flags = [f for f in flags if f.get("rule") != "chest_pain"]
     if fired_rules & {"airway_swelling"}:
         flags = [f for f in flags if f.get("rule") != "mouth_swelling"]
-    flags += kb_flags(norm, diseases)
+    flags += kb_flags(norm, diseases, flag_index)
 
     levels: list[str] = [f["level"] for f in flags]
     reasons: list[str] = []

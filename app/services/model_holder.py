@@ -26,6 +26,14 @@ class Loaded:
     path: str
 
 
+def _inside_cli_command() -> bool:
+    """True when a `flask ...` command other than `run` builds the app."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.info_name not in (None, "run")
+
+
 class ModelHolder:
     def __init__(self, model_dir: str | None, sync_interval: float = 5.0, warmup: bool = True):
         self.model_dir = model_dir
@@ -35,6 +43,7 @@ class ModelHolder:
         self.error: str | None = None
         self._lock = threading.Lock()
         self._last_sync = 0.0
+        self._deferred = False  # True: load on first use (CLI commands that never predict)
 
     @classmethod
     def from_app(cls, app) -> "ModelHolder":
@@ -43,24 +52,35 @@ class ModelHolder:
             sync_interval=float(app.config.get("MODEL_SYNC_INTERVAL", 5.0)),
             warmup=not app.config.get("TESTING", False),
         )
-        if app.config.get("LOAD_MODEL", True):
-            holder.load_initial()
-        else:
+        if not app.config.get("LOAD_MODEL", True):
             holder.error = "model loading is switched off (LOAD_MODEL=False)"
+        elif _inside_cli_command():
+            holder._deferred = True  # `flask seed` etc. must not pay for loading a model
+        else:
+            holder.load_initial()
         return holder
 
     # -- reading ---------------------------------------------------------------------------
+    def _load_if_deferred(self) -> None:
+        if self._deferred:
+            with self._lock:
+                if self._deferred:
+                    self._deferred = False
+                    self.load_initial()
+
     @property
     def current(self) -> Loaded | None:
+        self._load_if_deferred()
         return self._current
 
     @property
     def ready(self) -> bool:
-        return self._current is not None
+        return self.current is not None
 
     @property
     def version(self) -> str | None:
-        return self._current.version if self._current else None
+        current = self.current
+        return current.version if current else None
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self, path: str) -> Loaded:

@@ -30,6 +30,11 @@ class Config:
     LOAD_MODEL = _bool("LOAD_MODEL", True)
     MODEL_SYNC_INTERVAL = float(os.environ.get("MODEL_SYNC_INTERVAL", "5"))
     KNOWLEDGE_BASE_PATH = os.environ.get("KNOWLEDGE_BASE_PATH")  # None: the file in knowledge/
+    # "Train a new version" on the ML pages (app/services/training_jobs.py); unset: the CLI's defaults.
+    TRAINING_JOBS_DIR = os.environ.get("TRAINING_JOBS_DIR")  # None: instance/training-jobs
+    TRAINING_JOB_TINY = _bool("TRAINING_JOB_TINY", False)  # --tiny: a small random BERT (tests, smoke runs)
+    TRAINING_JOB_TEXTS_PER_CONDITION = int(os.environ.get("TRAINING_JOB_TEXTS_PER_CONDITION", "0")) or None
+    TRAINING_JOB_THREADS = int(os.environ.get("TRAINING_JOB_THREADS", "0")) or None  # torch CPU threads
 
     # Assessment: below this calibrated top probability the model abstains.
     ABSTAIN_THRESHOLD = float(os.environ.get("ABSTAIN_THRESHOLD", "0.35"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+from training.config import DataConfig, OptimConfig
 
 
 class PromoteForm(FlaskForm):
@@ -29,3 +31,20 @@ class ScanForm(FlaskForm):
 
 class ExportForm(FlaskForm):
     submit = SubmitField("Download confirmed cases (JSONL)")
+
+
+class TrainForm(FlaskForm):
+    """A new training run: the knowledge base plus a fresh export of the confirmed cases."""
+
+    epochs = IntegerField("Epochs", default=OptimConfig.epochs,
+                          validators=[InputRequired(message="Give the number of epochs."),
+                                      NumberRange(min=1, max=50, message="Epochs must be from 1 to 50.")])
+    confirmed_weight = FloatField("Weight of clinician-confirmed cases", default=DataConfig.confirmed_weight,
+                                  validators=[InputRequired(message="Give the weight of confirmed cases."),
+                                              NumberRange(min=0.1, max=20,
+                                                          message="The weight must be from 0.1 to 20.")])
+    submit = SubmitField("Train a new version")
+
+
+class CancelTrainingForm(FlaskForm):
+    submit = SubmitField("Cancel training")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.access import roles_required
 from app.ml import bp
-from app.ml.forms import ExportForm, PromoteForm, RollbackForm, ScanForm
-from app.services import registry
+from app.ml.forms import CancelTrainingForm, ExportForm, PromoteForm, RollbackForm, ScanForm, TrainForm
+from app.services import registry, training_jobs
 from app.services.active_learning import build_queue
 from app.services.agreement import CHARTS, agreement_report, audit_view, render_chart
 from app.services.export_cases import export_to_bytes
@@ -44,6 +44,11 @@ def _version_or_404(version: str):
 @bp.get("/versions")
 @roles_required(*MODEL_ROLES)
 def versions():
+    return _versions_page()
+
+
+def _versions_page(train_form: TrainForm | None = None, status: int = 200):
+    training = training_jobs.latest_status()  # registers a just-finished version before the list is read
     rows = registry.list_versions()
     served = next((mv for mv in rows if mv.is_served), None)
     return render_template(
@@ -57,7 +62,10 @@ def versions():
         rollback_to=registry.rollback_target(),
         scan_form=ScanForm(),
         export_form=ExportForm(),
-    )
+        train_form=train_form or TrainForm(formdata=None),
+        training=training,
+        confirmed_reviews=training_jobs.confirmed_review_count(),
+    ), status
 
 
 @bp.get("/versions/<version>")
@@ -181,6 +189,79 @@ def export():
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Export-Count"] = str(summary.total)
     return resp
+
+
+# -- training a new version -------------------------------------------------------------------------
+
+def _job_or_404(job_id: str, **kwargs) -> training_jobs.JobStatus:
+    try:
+        return training_jobs.get_status(job_id, **kwargs)
+    except training_jobs.UnknownJob:
+        abort(404, description="There is no training job with that id.")
+
+
+@bp.post("/train")
+@roles_required(*MODEL_ROLES)
+def train():
+    """Start a background training run (one at a time); the new version is registered, not promoted."""
+    form = TrainForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400, description="The form expired; reload the page and try again.")
+        flash("The training was not started: check the form below.", "error")
+        return _versions_page(form, 400)
+    try:
+        job = training_jobs.start_job(form.epochs.data, form.confirmed_weight.data, actor=current_user)
+    except training_jobs.JobRunning as exc:
+        flash(str(exc), "error")
+        return _versions_page(form, 409)
+    except training_jobs.TrainingError as exc:
+        flash(str(exc), "error")
+        return _versions_page(form, 503)
+    n = job.data.get("confirmed_cases", 0)
+    if n:
+        flash(f"Training job {job.job_id} started on the knowledge base and {n} confirmed "
+              f"case{'s' if n != 1 else ''} (de-identified).", "success")
+    else:
+        flash(f"Training job {job.job_id} started. There are no clinician-confirmed cases yet, so it uses only "
+              "the knowledge base.", "success")
+    return redirect(url_for("ml.training_job", job_id=job.job_id))
+
+
+@bp.get("/train/<job_id>.json")
+@roles_required(*MODEL_ROLES)
+def training_job_json(job_id: str):
+    job = _job_or_404(job_id)
+    body = job.as_dict()
+    served = registry.served_version()
+    body["served"] = served.version if served else None
+    body["version_url"] = url_for("ml.version_detail", version=job.version) if job.version else None
+    body["compare_url"] = (url_for("ml.compare", a=served.version, b=job.version)
+                           if job.version and served and served.version != job.version else None)
+    resp = jsonify(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/train/<job_id>")
+@roles_required(*MODEL_ROLES)
+def training_job(job_id: str):
+    job = _job_or_404(job_id)
+    return render_template("ml/training_job.html", job=job, served=registry.served_version(),
+                           cancel_form=CancelTrainingForm())
+
+
+@bp.post("/train/<job_id>/cancel")
+@roles_required(*MODEL_ROLES)
+def cancel_training(job_id: str):
+    if not CancelTrainingForm().validate_on_submit():
+        abort(400, description="The form expired; reload the page and try again.")
+    _job_or_404(job_id, finalize=False, tail=0)
+    try:
+        flash(training_jobs.cancel_job(job_id, actor=current_user), "success")
+    except training_jobs.TrainingError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("ml.training_job", job_id=job_id))
 
 
 # -- agreement dashboard -------------------------------------------------------------------------

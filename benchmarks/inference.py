@@ -42,7 +42,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BASELINE_APP = textwrap.dedent('''
+BASELINE_APP = textwrap.dedent("""
     import os
     import torch
     from flask import Flask, jsonify, request
@@ -62,7 +62,7 @@ BASELINE_APP = textwrap.dedent('''
     @app.get("/health")
     def health():
         return {"status": "ok"}
-''')
+""")
 
 
 def free_port() -> int:
@@ -107,7 +107,7 @@ def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 18
 
 # Gunicorn hook: after a GET of a health path, the worker writes its micro-batcher counters to
 # BENCH_STATS (the app's `MicroBatcher.stats()`), so the benchmark can diff them per phase.
-GUNICORN_CONF = textwrap.dedent('''
+GUNICORN_CONF = textwrap.dedent("""
     import json, os
 
     def post_request(worker, req, environ, resp):
@@ -117,18 +117,37 @@ GUNICORN_CONF = textwrap.dedent('''
         stats = batcher.stats() if batcher is not None else {}
         with open(os.environ["BENCH_STATS"], "w") as fh:
             json.dump(stats, fh)
-''')
+""")
 
 
 def gunicorn(app_spec: str, port: int, env: dict[str, str], threads: int, cwd: Path, tmp: Path) -> subprocess.Popen:
     conf = tmp / "gunicorn_bench.py"
     conf.write_text(GUNICORN_CONF)
-    cmd = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-w", "1", "-k", "gthread", "--threads", str(threads),
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-           "--access-logfile", str(tmp / f"access-{port}.log"), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
-           app_spec]
-    return subprocess.Popen(cmd, cwd=cwd, env={**env, "BENCH_STATS": str(tmp / f"stats-{port}.json")},
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(conf),
+        "-w",
+        "1",
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--access-logfile",
+        str(tmp / f"access-{port}.log"),
+        "--access-logformat",
+        "%(m)s %(U)s %(s)s %(D)s",
+        app_spec,
+    ]
+    return subprocess.Popen(
+        cmd, cwd=cwd, env={**env, "BENCH_STATS": str(tmp / f"stats-{port}.json")}, start_new_session=True
+    )
 
 
 class Server:
@@ -223,9 +242,14 @@ def drive(server: Server, path: str, texts: list[str], concurrency: int, headers
     log_end, stats_end = server.mark()
     lat = sorted(latencies) or [float("nan")]
     srv = server.server_ms(log_start, log_end, path) or [float("nan")]
-    out = {"p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * _p95(lat),
-           "server_p50_ms": statistics.median(srv), "server_p95_ms": _p95(srv),
-           "rps": len(latencies) / wall, "errors": errors}
+    out = {
+        "p50_ms": 1000 * statistics.median(lat),
+        "p95_ms": 1000 * _p95(lat),
+        "server_p50_ms": statistics.median(srv),
+        "server_p95_ms": _p95(srv),
+        "rps": len(latencies) / wall,
+        "errors": errors,
+    }
     if stats_end.get("batches") is not None:
         batches = stats_end["batches"] - stats_start.get("batches", 0)
         items = stats_end["items"] - stats_start.get("items", 0)
@@ -241,7 +265,7 @@ def _p95(values: list[float]) -> float:
 
 def setup_app_db(tmp: Path, env: dict[str, str]) -> str:
     """Schema, knowledge base and a clinician token in a fresh SQLite file (a child process)."""
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         from app import create_app
         from app.services.seed import seed_diseases
         from knowledge import load_knowledge_base
@@ -257,7 +281,7 @@ def setup_app_db(tmp: Path, env: dict[str, str]) -> str:
             db.session.add(row)
             db.session.commit()
             print(plain)
-    ''')
+    """)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     return out.stdout.strip().splitlines()[-1]
 
@@ -269,8 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=16, help="gunicorn gthread threads per worker")
     ap.add_argument("--words", type=int, default=40)
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
-    ap.add_argument("--torch-threads", type=int, default=None,
-                    help="torch intra-op threads for both servers (default: the app's default_threads())")
+    ap.add_argument(
+        "--torch-threads",
+        type=int,
+        default=None,
+        help="torch intra-op threads for both servers (default: the app's default_threads())",
+    )
     args = ap.parse_args(argv)
     if args.torch_threads is None:
         sys.path.insert(0, str(ROOT))
@@ -288,11 +316,25 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-inference-") as tmpdir:
         tmp = Path(tmpdir)
         threads = str(args.torch_threads)
-        base_env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "MODEL_DIR": str(model),
-                    "PYTHONPATH": str(ROOT), "TORCH_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
-        app_env = {**base_env, "APP_CONFIG": "development", "SECRET_KEY": "benchmark-only-secret-key-0123456789",
-                   "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "INSTANCE_PATH": str(tmp / "instance"),
-                   "OUTBOX_WORKER": "0", "RATELIMIT_ENABLED": "0", "MODEL_SYNC_INTERVAL": "5"}
+        base_env = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "MODEL_DIR": str(model),
+            "PYTHONPATH": str(ROOT),
+            "TORCH_NUM_THREADS": threads,
+            "OMP_NUM_THREADS": threads,
+        }
+        app_env = {
+            **base_env,
+            "APP_CONFIG": "development",
+            "SECRET_KEY": "benchmark-only-secret-key-0123456789",
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+            "INSTANCE_PATH": str(tmp / "instance"),
+            "OUTBOX_WORKER": "0",
+            "RATELIMIT_ENABLED": "0",
+            "MODEL_SYNC_INTERVAL": "5",
+        }
         token = setup_app_db(tmp, app_env)
 
         port = free_port()
@@ -301,8 +343,10 @@ def main(argv: list[str] | None = None) -> int:
             wait_ready(port, "/api/v1/health", proc)
             rss = worker_rss_mb(proc.pid)
             server = Server(port, proc, tmp, "/api/v1/health")
-            results["app"] = {c: drive(server, "/api/v1/assessments", texts, c, {"Authorization": f"Bearer {token}"})
-                              for c in args.concurrency}
+            results["app"] = {
+                c: drive(server, "/api/v1/assessments", texts, c, {"Authorization": f"Bearer {token}"})
+                for c in args.concurrency
+            }
             rss_after = worker_rss_mb(proc.pid)
             rss = max(x for x in (rss, rss_after) if x is not None) if (rss or rss_after) else None
         finally:
@@ -318,28 +362,46 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop(proc)
 
-    print(f"model: {model}  requests: {args.requests}  words/text: {args.words}  "
-          f"gunicorn: 1 worker x {args.threads} threads  torch threads: {args.torch_threads} (both)")
+    print(
+        f"model: {model}  requests: {args.requests}  words/text: {args.words}  "
+        f"gunicorn: 1 worker x {args.threads} threads  torch threads: {args.torch_threads} (both)"
+    )
     print("latency in ms: client-side over loopback / server-side (gunicorn request time)")
-    print(f"{'conc':>4} | {'app p50':>11} {'app p95':>11} {'app rps':>7} {'batch':>5} | {'base p50':>11} {'base p95':>11} "
-          f"{'base rps':>8} | {'rps ratio':>9}")
+    print(
+        f"{'conc':>4} | {'app p50':>11} {'app p95':>11} {'app rps':>7} {'batch':>5} | {'base p50':>11} {'base p95':>11} "
+        f"{'base rps':>8} | {'rps ratio':>9}"
+    )
     for c in args.concurrency:
         a, b = results["app"][c], results["baseline"][c]
-        print(f"{c:>4} | {a['p50_ms']:5.1f}/{a['server_p50_ms']:5.1f} {a['p95_ms']:5.1f}/{a['server_p95_ms']:5.1f} "
-              f"{a['rps']:7.1f} {a.get('mean_batch', float('nan')):5.2f} | "
-              f"{b['p50_ms']:5.1f}/{b['server_p50_ms']:5.1f} {b['p95_ms']:5.1f}/{b['server_p95_ms']:5.1f} {b['rps']:8.1f} | "
-              f"{a['rps'] / b['rps']:9.2f}"
-              + (f"   (errors: app {a['errors']}, baseline {b['errors']})" if a["errors"] or b["errors"] else ""))
+        print(
+            f"{c:>4} | {a['p50_ms']:5.1f}/{a['server_p50_ms']:5.1f} {a['p95_ms']:5.1f}/{a['server_p95_ms']:5.1f} "
+            f"{a['rps']:7.1f} {a.get('mean_batch', float('nan')):5.2f} | "
+            f"{b['p50_ms']:5.1f}/{b['server_p50_ms']:5.1f} {b['p95_ms']:5.1f}/{b['server_p95_ms']:5.1f} {b['rps']:8.1f} | "
+            f"{a['rps'] / b['rps']:9.2f}"
+            + (f"   (errors: app {a['errors']}, baseline {b['errors']})" if a["errors"] or b["errors"] else "")
+        )
         if a.get("batch_sizes"):
             print(f"       app batch sizes at {c}: {a['batch_sizes']}")
     print(f"app worker RSS with the model loaded: {rss:.0f} MB" if rss else "app worker RSS: unavailable")
     c16 = max(args.concurrency)
-    print(json.dumps({"app": results["app"], "baseline": results["baseline"], "worker_rss_mb": rss,
-                      "torch_threads": args.torch_threads, "gunicorn_threads": args.threads,
-                    "targets": {"server_p50_ms_at_1<=20": results["app"][min(args.concurrency)]["server_p50_ms"] <= 20,
-                                "client_p50_ms_at_1<=20": results["app"][min(args.concurrency)]["p50_ms"] <= 20,
-                                  f"rps_ratio_at_{c16}>=2": results["app"][c16]["rps"] / results["baseline"][c16]["rps"] >= 2,
-                                  "rss_mb<600": bool(rss and rss < 600)}}, default=float))
+    print(
+        json.dumps(
+            {
+                "app": results["app"],
+                "baseline": results["baseline"],
+                "worker_rss_mb": rss,
+                "torch_threads": args.torch_threads,
+                "gunicorn_threads": args.threads,
+                "targets": {
+                    "server_p50_ms_at_1<=20": results["app"][min(args.concurrency)]["server_p50_ms"] <= 20,
+                    "client_p50_ms_at_1<=20": results["app"][min(args.concurrency)]["p50_ms"] <= 20,
+                    f"rps_ratio_at_{c16}>=2": results["app"][c16]["rps"] / results["baseline"][c16]["rps"] >= 2,
+                    "rss_mb<600": bool(rss and rss < 600),
+                },
+            },
+            default=float,
+        )
+    )
     return 0
 
 

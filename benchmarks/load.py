@@ -42,8 +42,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-Test-pass-9-phrase"
-ACCOUNTS = {"clinician": "clinician@example.org", "patient": "patient@example.org", "admin": "admin@example.org",
-            "ml": "ml@example.org"}
+ACCOUNTS = {
+    "clinician": "clinician@example.org",
+    "patient": "patient@example.org",
+    "admin": "admin@example.org",
+    "ml": "ml@example.org",
+}
 SYMPTOMS = [
     "dry cough, runny nose and a sore throat for three days, no fever",
     "burning when I pee and I need to go all the time since yesterday",
@@ -81,16 +85,24 @@ if HttpUser is not None:
 
         def on_start(self) -> None:
             page = self.client.get("/auth/login", name="GET /auth/login")
-            with self.client.post("/auth/login", name="POST /auth/login", allow_redirects=False, catch_response=True,
-                                  data={"csrf_token": _csrf(page.text), "email": ACCOUNTS[self.role],
-                                        "password": PASSWORD}) as resp:
+            with self.client.post(
+                "/auth/login",
+                name="POST /auth/login",
+                allow_redirects=False,
+                catch_response=True,
+                data={"csrf_token": _csrf(page.text), "email": ACCOUNTS[self.role], "password": PASSWORD},
+            ) as resp:
                 if resp.status_code != 302:
                     resp.failure(f"login answered {resp.status_code}")
 
         def _submit_assessment(self, form_url: str, name: str) -> str | None:
             page = self.client.get(form_url, name=f"GET {form_url}")
-            data = {"csrf_token": _csrf(page.text), "symptoms": random.choice(SYMPTOMS),
-                    "age": str(random.randint(1, 95)), "sex": random.choice(["", "female", "male"])}
+            data = {
+                "csrf_token": _csrf(page.text),
+                "symptoms": random.choice(SYMPTOMS),
+                "age": str(random.randint(1, 95)),
+                "sex": random.choice(["", "female", "male"]),
+            }
             with self.client.post(form_url, data=data, name=name, allow_redirects=False, catch_response=True) as resp:
                 if resp.status_code != 302:
                     resp.failure(f"assessment answered {resp.status_code}")
@@ -129,8 +141,13 @@ if HttpUser is not None:
             diagnosis_id = self.mine.pop(0)  # only our own: two users never race for one review
             page = self.client.get(f"/clinic/assessments/{diagnosis_id}", name="GET /clinic/assessments/[id]")
             data = {"csrf_token": _csrf(page.text), "outcome": random.choice(["accepted", "rejected"]), "note": "load"}
-            with self.client.post(f"/clinic/assessments/{diagnosis_id}/review", data=data, allow_redirects=False,
-                                  name="POST /clinic/assessments/[id]/review", catch_response=True) as resp:
+            with self.client.post(
+                f"/clinic/assessments/{diagnosis_id}/review",
+                data=data,
+                allow_redirects=False,
+                name="POST /clinic/assessments/[id]/review",
+                catch_response=True,
+            ) as resp:
                 if resp.status_code != 302:
                     resp.failure(f"review answered {resp.status_code}")
 
@@ -162,7 +179,9 @@ if HttpUser is not None:
         @task(3)
         def create(self) -> None:
             body = {"symptoms": random.choice(SYMPTOMS), "age": random.randint(1, 95)}
-            resp = self.client.post("/api/v1/assessments", json=body, headers=self.headers, name="POST /api/v1/assessments")
+            resp = self.client.post(
+                "/api/v1/assessments", json=body, headers=self.headers, name="POST /api/v1/assessments"
+            )
             if resp.status_code == 201:
                 self.mine.append(resp.json()["id"])
 
@@ -175,10 +194,15 @@ if HttpUser is not None:
             if not self.mine:
                 return
             diagnosis_id = self.mine.pop(0)
-            self.client.get(f"/api/v1/assessments/{diagnosis_id}", headers=self.headers,
-                            name="GET /api/v1/assessments/[id]")
-            self.client.post(f"/api/v1/assessments/{diagnosis_id}/review", json={"outcome": "accepted"},
-                             headers=self.headers, name="POST /api/v1/assessments/[id]/review")
+            self.client.get(
+                f"/api/v1/assessments/{diagnosis_id}", headers=self.headers, name="GET /api/v1/assessments/[id]"
+            )
+            self.client.post(
+                f"/api/v1/assessments/{diagnosis_id}/review",
+                json={"outcome": "accepted"},
+                headers=self.headers,
+                name="POST /api/v1/assessments/[id]/review",
+            )
 
 
 # ================================================================ the driver
@@ -238,8 +262,17 @@ def render_markdown(rows: list[dict[str, str]], meta: dict[str, str]) -> str:
         "| setting | value |",
         "| --- | --- |",
     ]
-    for key in ("date", "machine", "load average before the run", "model", "server", "users", "duration", "mix",
-                "rate limit"):
+    for key in (
+        "date",
+        "machine",
+        "load average before the run",
+        "model",
+        "server",
+        "users",
+        "duration",
+        "mix",
+        "rate limit",
+    ):
         lines.append(f"| {key} | {meta[key]} |")
     lines += [
         "",
@@ -255,8 +288,10 @@ def render_markdown(rows: list[dict[str, str]], meta: dict[str, str]) -> str:
     ]
     for r in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
         name = "**all**" if r["Name"] == "Aggregated" else f"`{r['Name']}`"
-        lines.append(f"| {name} | {int(_num(r, 'Request Count'))} | {int(_num(r, 'Failure Count'))} | "
-                     f"{_num(r, '50%'):.0f} | {_num(r, '95%'):.0f} | {_num(r, '99%'):.0f} | {_num(r, 'Requests/s'):.1f} |")
+        lines.append(
+            f"| {name} | {int(_num(r, 'Request Count'))} | {int(_num(r, 'Failure Count'))} | "
+            f"{_num(r, '50%'):.0f} | {_num(r, '95%'):.0f} | {_num(r, '99%'):.0f} | {_num(r, 'Requests/s'):.1f} |"
+        )
     lines += [
         "",
         "Notes:",
@@ -281,10 +316,14 @@ def describe_model(path: Path) -> str:
         return "unknown architecture"
     if cfg.get("tiny"):
         full = json.loads((path / "training_config.json").read_text())
-        recipe = (f"python -m training train --tiny --output {path} --epochs {full.get('optim', {}).get('epochs')} "
-                  f"--texts-per-condition {full.get('data', {}).get('texts_per_condition')} --seed {full.get('seed')}")
-        return (f"tiny random BERT ({cfg.get('tiny_layers')} layers, {cfg.get('tiny_hidden')} wide), the test "
-                f"artifact made by `{recipe}`; the default MiniLM model costs more per assessment")
+        recipe = (
+            f"python -m training train --tiny --output {path} --epochs {full.get('optim', {}).get('epochs')} "
+            f"--texts-per-condition {full.get('data', {}).get('texts_per_condition')} --seed {full.get('seed')}"
+        )
+        return (
+            f"tiny random BERT ({cfg.get('tiny_layers')} layers, {cfg.get('tiny_hidden')} wide), the test "
+            f"artifact made by `{recipe}`; the default MiniLM model costs more per assessment"
+        )
     return f"fine-tuned {Path(str(cfg.get('base_model', '?'))).name}"
 
 
@@ -307,9 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default=str(ROOT / "instance" / "models" / "current"), help="model artifact directory")
     p.add_argument("--workers", type=int, default=1, help="gunicorn workers")
     p.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
-    p.add_argument("--keep-alive", type=int, default=30,
-                   help="gunicorn keep-alive seconds; above the clients' idle time, else a reused connection races "
-                        "the server closing it (gunicorn's default is 2 s)")
+    p.add_argument(
+        "--keep-alive",
+        type=int,
+        default=30,
+        help="gunicorn keep-alive seconds; above the clients' idle time, else a reused connection races "
+        "the server closing it (gunicorn's default is 2 s)",
+    )
     p.add_argument("--out", default=str(ROOT / "docs" / "load-test.md"), help="markdown report to write")
     p.add_argument("--json", default=None, help="also write the summary as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the temporary installation")
@@ -319,19 +362,31 @@ def main(argv: list[str] | None = None) -> int:
     spawn = a.spawn_rate or max(1.0, a.users / 5)
     model = Path(a.model).resolve()
     if not (model / "labels.json").exists():
-        print(f"no model artifact at {model} (train one: python -m training ensure-default --models-dir "
-              f"instance/models, or pass --model DIR)", file=sys.stderr)
+        print(
+            f"no model artifact at {model} (train one: python -m training ensure-default --models-dir "
+            f"instance/models, or pass --model DIR)",
+            file=sys.stderr,
+        )
         return 2
 
     work = Path(tempfile.mkdtemp(prefix="load-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ, "APP_CONFIG": "development", "SECRET_KEY": "load-test-" + os.urandom(8).hex(),
-        "INSTANCE_PATH": str(work / "instance"), "DATABASE_URL": f"sqlite:///{work / 'load.db'}",
-        "MODEL_DIR": str(model), "MODELS_ROOT": str(work / "models"), "OUTBOX_WORKER": "0",
-        "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_AUTH": "100000 per minute", "PASSWORD": PASSWORD,
-        "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+        **os.environ,
+        "APP_CONFIG": "development",
+        "SECRET_KEY": "load-test-" + os.urandom(8).hex(),
+        "INSTANCE_PATH": str(work / "instance"),
+        "DATABASE_URL": f"sqlite:///{work / 'load.db'}",
+        "MODEL_DIR": str(model),
+        "MODELS_ROOT": str(work / "models"),
+        "OUTBOX_WORKER": "0",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_AUTH": "100000 per minute",
+        "PASSWORD": PASSWORD,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
     }
     cli_env = {**env, "LOAD_MODEL": "0"}
     flask = [sys.executable, "-m", "flask", "--app", "app"]
@@ -339,10 +394,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"==> installation in {work}")
         run([*flask, "db", "upgrade"], cli_env)
-        jobs = [subprocess.Popen([*flask, "seed"], cwd=ROOT, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)]
+        jobs = [
+            subprocess.Popen([*flask, "seed"], cwd=ROOT, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        ]
         for role, email in ACCOUNTS.items():
-            jobs.append(subprocess.Popen([*flask, "create-user", email, "--role", role], cwd=ROOT, env=cli_env,
-                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+            jobs.append(
+                subprocess.Popen(
+                    [*flask, "create-user", email, "--role", role],
+                    cwd=ROOT,
+                    env=cli_env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         for job in jobs:
             out, _ = job.communicate()
             if job.returncode != 0:
@@ -350,19 +414,56 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"==> gunicorn on {url} ({a.workers} worker(s) x {a.threads} threads), model {model}")
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(a.workers), "--threads", str(a.threads),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--keep-alive", str(a.keep_alive),
-             "app:create_app()"],
-            cwd=ROOT, env=env, stdout=open(work / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(a.workers),
+                "--threads",
+                str(a.threads),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+                "--keep-alive",
+                str(a.keep_alive),
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(work / "gunicorn.log", "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         health = wait_healthy(url, 180, server)
 
         load_before = os.getloadavg()
         print(f"==> locust: {a.users} users, {a.duration} s")
         prefix = work / "stats"
-        locust = [sys.executable, "-m", "locust", "-f", str(Path(__file__).resolve()), "--headless",
-                  "-u", str(a.users), "-r", str(spawn), "-t", f"{a.duration}s", "--host", url, "--csv", str(prefix),
-                  "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
+        locust = [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(Path(__file__).resolve()),
+            "--headless",
+            "-u",
+            str(a.users),
+            "-r",
+            str(spawn),
+            "-t",
+            f"{a.duration}s",
+            "--host",
+            url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "10",
+        ]
         proc = subprocess.run(locust, cwd=ROOT, env=env, capture_output=True, text=True, timeout=a.duration + 120)
         if not Path(f"{prefix}_stats.csv").exists():
             raise SystemExit(f"locust wrote no statistics:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -371,10 +472,17 @@ def main(argv: list[str] | None = None) -> int:
         failures = list(csv.DictReader(failures_csv.open())) if failures_csv.exists() else []
 
         agg = next(r for r in rows if r["Name"] == "Aggregated")
-        summary = {"requests": int(_num(agg, "Request Count")), "failures": int(_num(agg, "Failure Count")),
-                   "rps": round(_num(agg, "Requests/s"), 2), "p50_ms": _num(agg, "50%"), "p95_ms": _num(agg, "95%"),
-                   "p99_ms": _num(agg, "99%"), "users": a.users, "duration_s": a.duration,
-                   "model_version": health.get("model_version")}
+        summary = {
+            "requests": int(_num(agg, "Request Count")),
+            "failures": int(_num(agg, "Failure Count")),
+            "rps": round(_num(agg, "Requests/s"), 2),
+            "p50_ms": _num(agg, "50%"),
+            "p95_ms": _num(agg, "95%"),
+            "p99_ms": _num(agg, "99%"),
+            "users": a.users,
+            "duration_s": a.duration,
+            "model_version": health.get("model_version"),
+        }
         shown = ["python", "benchmarks/load.py", *(argv if argv is not None else sys.argv[1:])]
         meta = {
             "command": shlex.join(shown),
@@ -383,13 +491,13 @@ def main(argv: list[str] | None = None) -> int:
             "load average before the run": "{:.2f} {:.2f} {:.2f} (1, 5, 15 min)".format(*load_before),
             "model": f"`{health.get('model_version')}`: {describe_model(model)}",
             "server": f"gunicorn, {a.workers} worker(s) x {a.threads} threads, keep-alive {a.keep_alive} s, "
-                      "SQLite file database",
+            "SQLite file database",
             "users": f"{a.users} (spawned at {spawn:g}/s; 2 clinician : 2 patient : 1 API client)",
             "duration": f"{a.duration} s",
             "mix": "clinician: assess 3, worklist 2, review own 2, history search 1; patient: self-assess 2, "
-                   "history 2; API: create 3, list 2, read + review 1",
+            "history 2; API: create 3, list 2, read + review 1",
             "rate limit": "RATELIMIT_AUTH=100000 per minute for this run (default 10/minute per address would "
-                          "refuse the simultaneous logins from one address)",
+            "refuse the simultaneous logins from one address)",
         }
         print(json.dumps(summary))
         if failures:

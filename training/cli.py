@@ -7,8 +7,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -19,14 +19,23 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m training", description="Train, evaluate and run the symptom classifier.")
+    p = argparse.ArgumentParser(
+        prog="python -m training", description="Train, evaluate and run the symptom classifier."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="fine-tune a classifier and write a model artifact")
-    t.add_argument("--output", required=True, help="artifact directory, or a models folder (artifact goes to DIR/<version>)")
+    t.add_argument(
+        "--output", required=True, help="artifact directory, or a models folder (artifact goes to DIR/<version>)"
+    )
     t.add_argument("--base-model", default=None, help="local BERT directory (default: the bundled all-MiniLM-L6-v2)")
-    t.add_argument("--data", action="append", default=None, metavar="SOURCE",
-                   help="'kb' (generated from the knowledge base) or a .csv/.jsonl file; repeatable (default: kb)")
+    t.add_argument(
+        "--data",
+        action="append",
+        default=None,
+        metavar="SOURCE",
+        help="'kb' (generated from the knowledge base) or a .csv/.jsonl file; repeatable (default: kb)",
+    )
     t.add_argument("--knowledge-base", default=None, help="knowledge-base JSON (default: knowledge/diseases.json)")
     t.add_argument("--epochs", type=int, default=None)
     t.add_argument("--tiny", action="store_true", help="small random BERT with the real tokenizer (tests, smoke runs)")
@@ -39,10 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--confirmed-weight", type=float, default=None, help="training weight of clinician-confirmed cases")
     t.add_argument("--text-column", default="text")
     t.add_argument("--label-column", default="label")
-    t.add_argument("--unseen-wording", default=None, help="hand-written test set (default: training/heldout/unseen_wording.jsonl)")
-    t.add_argument("--dev-wording", default=None, help="hand-written dev set (default: training/heldout/dev_wording.jsonl)")
-    t.add_argument("--embed-blend", type=float, default=None,
-                   help="weight of embedding similarity blended into predictions (default: choose on dev wording; 0: off)")
+    t.add_argument(
+        "--unseen-wording", default=None, help="hand-written test set (default: training/heldout/unseen_wording.jsonl)"
+    )
+    t.add_argument(
+        "--dev-wording", default=None, help="hand-written dev set (default: training/heldout/dev_wording.jsonl)"
+    )
+    t.add_argument(
+        "--embed-blend",
+        type=float,
+        default=None,
+        help="weight of embedding similarity blended into predictions (default: choose on dev wording; 0: off)",
+    )
     t.add_argument("--set-current", action="store_true", help="point DIR/current at the new version")
     t.add_argument("--checkpoint-dir", default=None)
     t.add_argument("--keep-checkpoints", action="store_true")
@@ -79,11 +96,18 @@ def config_from_args(a: argparse.Namespace):
         cfg.data.sources = a.data
     cfg.data.knowledge_base = a.knowledge_base
     for attr, target, name in (
-        ("epochs", cfg.optim, "epochs"), ("seed", cfg, "seed"), ("texts_per_condition", cfg.data, "texts_per_condition"),
-        ("batch_size", cfg.optim, "batch_size"), ("max_length", cfg.model, "max_length"), ("lr", cfg.optim, "lr"),
-        ("confirmed_weight", cfg.data, "confirmed_weight"), ("unseen_wording", cfg.data, "unseen_wording"),
-        ("dev_wording", cfg.data, "dev_wording"), ("embed_blend", cfg, "embed_blend"),
-        ("checkpoint_dir", cfg, "checkpoint_dir"), ("threads", cfg, "num_threads"),
+        ("epochs", cfg.optim, "epochs"),
+        ("seed", cfg, "seed"),
+        ("texts_per_condition", cfg.data, "texts_per_condition"),
+        ("batch_size", cfg.optim, "batch_size"),
+        ("max_length", cfg.model, "max_length"),
+        ("lr", cfg.optim, "lr"),
+        ("confirmed_weight", cfg.data, "confirmed_weight"),
+        ("unseen_wording", cfg.data, "unseen_wording"),
+        ("dev_wording", cfg.data, "dev_wording"),
+        ("embed_blend", cfg, "embed_blend"),
+        ("checkpoint_dir", cfg, "checkpoint_dir"),
+        ("threads", cfg, "num_threads"),
     ):
         value = getattr(a, attr)
         if value is not None:
@@ -99,8 +123,10 @@ def _headline(metrics: dict) -> dict:
     out = {}
     for name, s in metrics.get("splits", {}).items():
         if s.get("n"):
-            out[name] = {k: round(s[k], 4) if isinstance(s[k], float) else s[k]
-                         for k in ("n", "accuracy", "top3_accuracy", "macro_f1", "ece", "ece_uncalibrated")}
+            out[name] = {
+                k: round(s[k], 4) if isinstance(s[k], float) else s[k]
+                for k in ("n", "accuracy", "top3_accuracy", "macro_f1", "ece", "ece_uncalibrated")
+            }
     return out
 
 
@@ -117,7 +143,9 @@ def cmd_train(a: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except TrainingInterrupted as exc:
-        print(f"interrupted after epoch {exc.epoch}; checkpoint {exc.checkpoint} - rerun with --resume", file=sys.stderr)
+        print(
+            f"interrupted after epoch {exc.epoch}; checkpoint {exc.checkpoint} - rerun with --resume", file=sys.stderr
+        )
         return 130
     except KeyboardInterrupt:
         ckpt = checkpoint_dir_for(cfg) / "last.pt"
@@ -130,9 +158,18 @@ def cmd_train(a: argparse.Namespace) -> int:
     if not result.version:  # not rank 0
         return 0
     m = result.metrics
-    print(json.dumps({"artifact": str(result.artifact), "version": result.version,
-                      "train_seconds": round(m["train_seconds"], 1), "total_seconds": round(result.seconds, 1),
-                      "metrics": _headline(m)}, indent=2))
+    print(
+        json.dumps(
+            {
+                "artifact": str(result.artifact),
+                "version": result.version,
+                "train_seconds": round(m["train_seconds"], 1),
+                "total_seconds": round(result.seconds, 1),
+                "metrics": _headline(m),
+            },
+            indent=2,
+        )
+    )
     print(f"artifact written to {result.artifact} in {result.seconds:.0f} s", file=sys.stderr)
     return 0
 
@@ -197,9 +234,17 @@ def cmd_predict(a: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     preds = clf.predict(a.texts, top_k=a.top_k)
-    print(json.dumps({"model_version": clf.version, "predictions": [
-        {"text_index": i, "differential": [p._asdict() for p in row]} for i, row in enumerate(preds)
-    ]}, indent=2))
+    print(
+        json.dumps(
+            {
+                "model_version": clf.version,
+                "predictions": [
+                    {"text_index": i, "differential": [p._asdict() for p in row]} for i, row in enumerate(preds)
+                ],
+            },
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -214,5 +259,6 @@ def cmd_ensure_default(a: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     a = _parser().parse_args(argv)
-    return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
-            "ensure-default": cmd_ensure_default}[a.command](a)
+    return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "ensure-default": cmd_ensure_default}[
+        a.command
+    ](a)

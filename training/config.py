@@ -23,7 +23,7 @@ def default_base_model() -> str:
 class DataConfig:
     sources: list[str] = field(default_factory=lambda: ["kb"])
     knowledge_base: str | None = None  # None: knowledge/diseases.json (or the merged parts)
-    texts_per_condition: int = 100
+    texts_per_condition: int = 80
     val_fraction: float = 0.1
     test_fraction: float = 0.1
     confirmed_weight: float = 2.0
@@ -38,7 +38,7 @@ class DataConfig:
 class ModelConfig:
     base_model: str = ""  # filled by resolve(): default_base_model()
     tiny: bool = False
-    max_length: int = 96
+    max_length: int = 80
     tiny_hidden: int = 64
     tiny_layers: int = 2
     tiny_heads: int = 2
@@ -49,7 +49,7 @@ class OptimConfig:
     epochs: int = 3
     batch_size: int = 32
     eval_batch_size: int = 128
-    lr: float = 1e-4
+    lr: float = 3e-4
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     max_grad_norm: float = 1.0
@@ -58,6 +58,7 @@ class OptimConfig:
     length_group_size: int = 50  # batches per length-sorted mega-batch
     freeze_embeddings: bool = True  # pretrained base only (never with --tiny)
     freeze_layers: int = 0
+    head_lr_multiplier: float = 10.0
 
 
 @dataclass
@@ -72,16 +73,18 @@ class TrainConfig:
     checkpoint_dir: str | None = None
     keep_checkpoints: bool = False
     embed_blend: float | None = None  # None: decide on dev_wording; 0: off
+    blend_linear: bool = False  # also try a logistic-regression embedding scorer
     num_threads: int | None = None
     progress: bool = True
     stop_after_epoch: int | None = None  # test hook: simulate Ctrl-C after this epoch
 
-    def resolve(self) -> "TrainConfig":
+    def resolve(self) -> TrainConfig:
         if not self.model.base_model:
             self.model.base_model = default_base_model()
         self.model.base_model = str(Path(self.model.base_model).expanduser())
         if self.model.tiny and self.optim.lr == OptimConfig.lr:
             self.optim.lr = 1e-3  # a random 2-layer model needs a larger step
+            self.optim.head_lr_multiplier = 1.0
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -57,7 +57,9 @@ def resolve_knowledge_base(path: str | None = None) -> tuple[KnowledgeBase, str]
         return load_knowledge_base(DEFAULT_PATH), str(DEFAULT_PATH)
     parts = sorted(DEFAULT_PATH.parent.joinpath("parts").glob("*.json"))
     if not parts:
-        raise KnowledgeBaseError(f"cannot read knowledge base {DEFAULT_PATH}: no such file (and no knowledge/parts/*.json)")
+        raise KnowledgeBaseError(
+            f"cannot read knowledge base {DEFAULT_PATH}: no such file (and no knowledge/parts/*.json)"
+        )
     conditions: list = []
     h = hashlib.sha256()
     for p in parts:
@@ -152,7 +154,9 @@ def load_confirmed_cases(path: str | Path, label_index: dict[str, str], weight: 
     return examples
 
 
-def load_heldout(path: str | Path | None, default_name: str, label_index: dict[str, str]) -> tuple[list[Example], int, str | None]:
+def load_heldout(
+    path: str | Path | None, default_name: str, label_index: dict[str, str]
+) -> tuple[list[Example], int, str | None]:
     """A hand-written held-out set, if present: (examples, rows skipped for unknown labels, path)."""
     p = Path(path) if path else HELDOUT_DIR / default_name
     if not p.exists():
@@ -181,7 +185,9 @@ class Splits:
         return out
 
 
-def stratified_split(examples: list[Example], val_fraction: float, test_fraction: float, seed: int) -> tuple[list, list, list]:
+def stratified_split(
+    examples: list[Example], val_fraction: float, test_fraction: float, seed: int
+) -> tuple[list, list, list]:
     """Per-class split; a class with fewer than 3 examples goes to train only."""
     rng = random.Random(seed)
     by_label: dict[str, list[Example]] = defaultdict(list)
@@ -224,8 +230,16 @@ def build_splits(
         if src == "kb":
             gen = generate_texts(kb, texts_per_condition, seed=seed)
             pooled += [Example(g.text, g.label, 1.0, "kb") for g in gen]
-            described.append({"source": "kb", "kind": "generated", "knowledge_base_version": kb.version,
-                              "sha256": kb.sha256, "n": len(gen), "texts_per_condition": texts_per_condition})
+            described.append(
+                {
+                    "source": "kb",
+                    "kind": "generated",
+                    "knowledge_base_version": kb.version,
+                    "sha256": kb.sha256,
+                    "n": len(gen),
+                    "texts_per_condition": texts_per_condition,
+                }
+            )
             continue
         rows = load_labeled_file(src, index, text_column, label_column)
         n_conf = 0
@@ -236,8 +250,15 @@ def build_splits(
                 n_conf += 1
             else:
                 pooled.append(e)
-        described.append({"source": str(src), "kind": "file", "sha256": sha256_file(src), "n": len(rows),
-                          "clinician_confirmed": n_conf})
+        described.append(
+            {
+                "source": str(src),
+                "kind": "file",
+                "sha256": sha256_file(src),
+                "n": len(rows),
+                "clinician_confirmed": n_conf,
+            }
+        )
 
     # exact duplicates (case/space-insensitive): keep the first, drop conflicting labels
     seen: dict[str, str] = {}

@@ -7,8 +7,8 @@ training run, ``python -m training evaluate`` and the benchmarks.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -67,9 +67,15 @@ def reliability_bins(probs: np.ndarray, labels: np.ndarray, n_bins: int = 10) ->
     out = []
     for lo, hi in zip(bins[:-1], bins[1:]):
         m = (conf > lo) & (conf <= hi)
-        out.append({"lo": float(lo), "hi": float(hi), "n": int(m.sum()),
-                    "accuracy": float(correct[m].mean()) if m.any() else None,
-                    "confidence": float(conf[m].mean()) if m.any() else None})
+        out.append(
+            {
+                "lo": float(lo),
+                "hi": float(hi),
+                "n": int(m.sum()),
+                "accuracy": float(correct[m].mean()) if m.any() else None,
+                "confidence": float(conf[m].mean()) if m.any() else None,
+            }
+        )
     return out
 
 
@@ -88,13 +94,19 @@ def coverage_accuracy(probs: np.ndarray, labels: np.ndarray, thresholds: Sequenc
     out = []
     for t in thresholds:
         m = conf >= t
-        out.append({"threshold": t, "coverage": float(m.mean()) if len(m) else float("nan"),
-                    "accuracy": float(correct[m].mean()) if m.any() else None})
+        out.append(
+            {
+                "threshold": t,
+                "coverage": float(m.mean()) if len(m) else float("nan"),
+                "accuracy": float(correct[m].mean()) if m.any() else None,
+            }
+        )
     return out
 
 
-def compute_metrics(logits: np.ndarray, labels: np.ndarray, label_names: list[str], temperature: float = 1.0,
-                    *, detailed: bool = True) -> dict:
+def compute_metrics(
+    logits: np.ndarray, labels: np.ndarray, label_names: list[str], temperature: float = 1.0, *, detailed: bool = True
+) -> dict:
     """All metrics of one split; ``ece_uncalibrated`` at T=1, everything else calibrated."""
     from sklearn.metrics import classification_report, confusion_matrix, f1_score
 

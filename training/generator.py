@@ -23,98 +23,334 @@ from knowledge import Condition, KnowledgeBase
 # -- shared vocab --------------------------------------------------------------------------
 
 OPENERS = [
-    "Hi,", "Hello,", "Hi doctor,", "Hey.", "Hello doctor.", "Hi there,", "Not sure if this is anything but",
-    "Quick question -", "Need some advice.", "Help please.", "Good morning,", "Hi, hoping you can help.",
-    "Hello, I'm a bit worried.", "So,", "Ok so", "Doc,", "Hi all,", "Question about symptoms:",
-    "Sorry to bother you,", "Can someone help?", "Hi, long time lurker.", "Evening,",
+    "Hi,",
+    "Hello,",
+    "Hi doctor,",
+    "Hey.",
+    "Hello doctor.",
+    "Hi there,",
+    "Not sure if this is anything but",
+    "Quick question -",
+    "Need some advice.",
+    "Help please.",
+    "Good morning,",
+    "Hi, hoping you can help.",
+    "Hello, I'm a bit worried.",
+    "So,",
+    "Ok so",
+    "Doc,",
+    "Hi all,",
+    "Question about symptoms:",
+    "Sorry to bother you,",
+    "Can someone help?",
+    "Hi, long time lurker.",
+    "Evening,",
 ]
 CLOSERS = [
-    "What could it be?", "Should I be worried?", "Any idea what this is?", "Do I need to see someone?",
-    "Thanks.", "Thanks in advance", "Is this serious?", "What should I do?", "Should I see a GP?",
-    "Any advice appreciated.", "Not sure what to do.", "Could this be something bad?", "help",
-    "What do you think?", "Is it worth going to the doctor?", "Do I need antibiotics?", "cheers",
-    "I'm getting worried.", "What is going on?", "Is this normal?",
+    "What could it be?",
+    "Should I be worried?",
+    "Any idea what this is?",
+    "Do I need to see someone?",
+    "Thanks.",
+    "Thanks in advance",
+    "Is this serious?",
+    "What should I do?",
+    "Should I see a GP?",
+    "Any advice appreciated.",
+    "Not sure what to do.",
+    "Could this be something bad?",
+    "help",
+    "What do you think?",
+    "Is it worth going to the doctor?",
+    "Do I need antibiotics?",
+    "cheers",
+    "I'm getting worried.",
+    "What is going on?",
+    "Is this normal?",
 ]
 NONSPECIFIC = [
-    "feeling tired", "really tired", "not sleeping well", "off my food", "feel run down", "a bit stressed",
-    "can't concentrate", "no energy", "just feel rubbish", "feel drained", "not myself", "feel a bit low",
-    "generally unwell", "exhausted all the time", "not eating much", "a bit achy", "knackered",
-    "feel weak", "struggling to get through the day", "feel off", "sleeping a lot more",
-    "a bit grumpy", "feeling fed up",
+    "feeling tired",
+    "really tired",
+    "not sleeping well",
+    "off my food",
+    "feel run down",
+    "a bit stressed",
+    "can't concentrate",
+    "no energy",
+    "just feel rubbish",
+    "feel drained",
+    "not myself",
+    "feel a bit low",
+    "generally unwell",
+    "exhausted all the time",
+    "not eating much",
+    "a bit achy",
+    "knackered",
+    "feel weak",
+    "struggling to get through the day",
+    "feel off",
+    "sleeping a lot more",
+    "a bit grumpy",
+    "feeling fed up",
 ]
 IRRELEVANT = [
-    "I work in an office", "I have two kids", "we just moved house", "I'm vegetarian", "I work nights",
-    "I'm a teacher", "I've been really busy at work", "I'm typing this on my phone", "sorry if this is tmi",
-    "I don't usually go to the doctor", "I walk the dog every day", "we've got exams coming up",
-    "I'm a student", "I do a lot of driving for work", "I started a new job last month",
-    "sorry for the long message", "my partner told me to ask", "I run a few times a week",
-    "I'm normally pretty healthy", "I don't smoke", "I drink a couple of glasses of wine a week",
-    "I've got a wedding next week", "not on any regular medication", "no allergies that I know of",
-    "I'm a builder", "I work from home", "I look after my mum", "we went camping last month",
-    "I had a haircut yesterday lol", "my friend said to post here", "I'm usually fit and well",
-    "I'm retired", "I've got a dog and a cat",
+    "I work in an office",
+    "I have two kids",
+    "we just moved house",
+    "I'm vegetarian",
+    "I work nights",
+    "I'm a teacher",
+    "I've been really busy at work",
+    "I'm typing this on my phone",
+    "sorry if this is tmi",
+    "I don't usually go to the doctor",
+    "I walk the dog every day",
+    "we've got exams coming up",
+    "I'm a student",
+    "I do a lot of driving for work",
+    "I started a new job last month",
+    "sorry for the long message",
+    "my partner told me to ask",
+    "I run a few times a week",
+    "I'm normally pretty healthy",
+    "I don't smoke",
+    "I drink a couple of glasses of wine a week",
+    "I've got a wedding next week",
+    "not on any regular medication",
+    "no allergies that I know of",
+    "I'm a builder",
+    "I work from home",
+    "I look after my mum",
+    "we went camping last month",
+    "I had a haircut yesterday lol",
+    "my friend said to post here",
+    "I'm usually fit and well",
+    "I'm retired",
+    "I've got a dog and a cat",
 ]
 DURATIONS = [
-    "for 2 days", "since yesterday", "for about a week", "for a few days", "for the last 3 days",
-    "since monday", "for a couple of weeks", "since the weekend", "for about 5 days", "on and off for a while",
-    "for over a week now", "since this morning", "for a few weeks", "for 24 hours", "for months",
+    "for 2 days",
+    "since yesterday",
+    "for about a week",
+    "for a few days",
+    "for the last 3 days",
+    "since monday",
+    "for a couple of weeks",
+    "since the weekend",
+    "for about 5 days",
+    "on and off for a while",
+    "for over a week now",
+    "since this morning",
+    "for a few weeks",
+    "for 24 hours",
+    "for months",
 ]
 CLIN_DURATIONS = ["x2/7", "x3/7", "x1/52", "x 48h", "x 5 days", "for 1/12", "x2/52", "since yesterday", "x 24h", "x4/7"]
 SEVERITY = [
-    "really bad", "quite mild", "pretty severe", "not too bad", "constant", "on and off", "getting worse",
-    "worse at times", "all the time", "8/10", "a bit", "awful", "terrible", "very", "like 6 out of 10",
+    "really bad",
+    "quite mild",
+    "pretty severe",
+    "not too bad",
+    "constant",
+    "on and off",
+    "getting worse",
+    "worse at times",
+    "all the time",
+    "8/10",
+    "a bit",
+    "awful",
+    "terrible",
+    "very",
+    "like 6 out of 10",
 ]
 STOPWORDS = {
-    "a", "an", "the", "of", "and", "or", "in", "on", "with", "to", "my", "i", "is", "it", "at", "from",
-    "for", "when", "mild", "severe", "acute", "chronic", "pain", "ache", "feeling", "sensation", "general",
-    "generalised", "generalized", "low", "high", "grade", "body", "recurrent", "sudden", "new",
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "with",
+    "to",
+    "my",
+    "i",
+    "is",
+    "it",
+    "at",
+    "from",
+    "for",
+    "when",
+    "mild",
+    "severe",
+    "acute",
+    "chronic",
+    "pain",
+    "ache",
+    "feeling",
+    "sensation",
+    "general",
+    "generalised",
+    "generalized",
+    "low",
+    "high",
+    "grade",
+    "body",
+    "recurrent",
+    "sudden",
+    "new",
 }
 
 # findings people commonly rule out in their own words (lay register negations)
 COMMON_NEGATABLE = [
-    "fever", "temperature", "chest pain", "cough", "vomiting", "diarrhoea", "rash", "headache", "sore throat",
-    "runny nose", "dizziness", "back pain", "itching", "swelling", "stiff neck", "blood in my pee", "blood in my poo",
-    "weight loss", "shortness of breath", "tummy pain", "stomach ache", "nausea", "joint pain", "numbness",
-    "tingling", "blurred vision", "palpitations", "earache", "burning when I pee", "constipation", "sweats",
-    "chills", "leg swelling", "wheezing", "sneezing", "spots", "bleeding", "discharge", "confusion", "fainting",
+    "fever",
+    "temperature",
+    "chest pain",
+    "cough",
+    "vomiting",
+    "diarrhoea",
+    "rash",
+    "headache",
+    "sore throat",
+    "runny nose",
+    "dizziness",
+    "back pain",
+    "itching",
+    "swelling",
+    "stiff neck",
+    "blood in my pee",
+    "blood in my poo",
+    "weight loss",
+    "shortness of breath",
+    "tummy pain",
+    "stomach ache",
+    "nausea",
+    "joint pain",
+    "numbness",
+    "tingling",
+    "blurred vision",
+    "palpitations",
+    "earache",
+    "burning when I pee",
+    "constipation",
+    "sweats",
+    "chills",
+    "leg swelling",
+    "wheezing",
+    "sneezing",
+    "spots",
+    "bleeding",
+    "discharge",
+    "confusion",
+    "fainting",
 ]
 NEG_LAY = [
-    "no {x}", "I don't have {x}", "haven't had any {x}", "no {x} though", "not {x}", "no {x} as far as I know",
-    "definitely no {x}", "no sign of {x}", "never had {x} with it", "no {x} or anything like that",
+    "no {x}",
+    "I don't have {x}",
+    "haven't had any {x}",
+    "no {x} though",
+    "not {x}",
+    "no {x} as far as I know",
+    "definitely no {x}",
+    "no sign of {x}",
+    "never had {x} with it",
+    "no {x} or anything like that",
 ]
-NEG_LAY_PAIR = ["no {x} or {y}", "no {x}, no {y}", "I don't have {x} or {y}", "haven't had {x} or {y}", "no {x} and no {y}"]
-NEG_CLIN = ["denies {x}", "no {x}", "{x}: none", "nil {x}", "neg for {x}", "no hx of {x}", "{x} absent", "denies any {x}"]
+NEG_LAY_PAIR = [
+    "no {x} or {y}",
+    "no {x}, no {y}",
+    "I don't have {x} or {y}",
+    "haven't had {x} or {y}",
+    "no {x} and no {y}",
+]
+NEG_CLIN = [
+    "denies {x}",
+    "no {x}",
+    "{x}: none",
+    "nil {x}",
+    "neg for {x}",
+    "no hx of {x}",
+    "{x} absent",
+    "denies any {x}",
+]
 NEG_CLIN_PAIR = ["denies {x} or {y}", "no {x}/{y}", "denies {x}, {y}", "no {x} or {y}"]
 
 # common misspellings people make (applied sometimes, in both directions of British/US)
 MISSPELL = {
-    "stomach": ["stomache", "stomac", "stomch"], "diarrhoea": ["diarrhea", "diarea", "diarhea"],
-    "diarrhea": ["diarea", "diarrea"], "temperature": ["temprature", "temperture"], "breathe": ["breath"],
-    "definitely": ["definately", "defintely"], "throat": ["throut", "thraot"], "headache": ["headach", "head ache"],
-    "nauseous": ["nauseus", "nautious"], "vomiting": ["vomitting", "vommiting"], "really": ["realy", "rly"],
-    "because": ["becuase", "cos", "coz"], "feeling": ["feelin", "feling"], "swollen": ["swolen", "swolled"],
-    "itchy": ["itchey", "ichy"], "chest": ["chset"], "though": ["tho"], "tired": ["tierd"],
-    "pain": ["pian"], "weeks": ["wks"], "yesterday": ["yday", "yesterdy"], "little": ["lil", "litle"],
-    "something": ["somethin", "smth"], "around": ["arround"], "rash": ["rahs"], "coughing": ["coffing", "cougning"],
-    "symptoms": ["symtoms", "symptons"], "dizzy": ["dizy"], "you": ["u"], "are": ["r"], "with": ["w/"],
-    "and": ["&", "n"], "your": ["ur"], "before": ["b4"], "about": ["abt"], "people": ["ppl"],
+    "stomach": ["stomache", "stomac", "stomch"],
+    "diarrhoea": ["diarrhea", "diarea", "diarhea"],
+    "diarrhea": ["diarea", "diarrea"],
+    "temperature": ["temprature", "temperture"],
+    "breathe": ["breath"],
+    "definitely": ["definately", "defintely"],
+    "throat": ["throut", "thraot"],
+    "headache": ["headach", "head ache"],
+    "nauseous": ["nauseus", "nautious"],
+    "vomiting": ["vomitting", "vommiting"],
+    "really": ["realy", "rly"],
+    "because": ["becuase", "cos", "coz"],
+    "feeling": ["feelin", "feling"],
+    "swollen": ["swolen", "swolled"],
+    "itchy": ["itchey", "ichy"],
+    "chest": ["chset"],
+    "though": ["tho"],
+    "tired": ["tierd"],
+    "pain": ["pian"],
+    "weeks": ["wks"],
+    "yesterday": ["yday", "yesterdy"],
+    "little": ["lil", "litle"],
+    "something": ["somethin", "smth"],
+    "around": ["arround"],
+    "rash": ["rahs"],
+    "coughing": ["coffing", "cougning"],
+    "symptoms": ["symtoms", "symptons"],
+    "dizzy": ["dizy"],
+    "you": ["u"],
+    "are": ["r"],
+    "with": ["w/"],
+    "and": ["&", "n"],
+    "your": ["ur"],
+    "before": ["b4"],
+    "about": ["abt"],
+    "people": ["ppl"],
 }
 
 # everyday synonyms swapped now and then, so the model does not hang on one word
 SYNONYMS = [
-    ["tummy", "stomach", "belly", "abdomen"], ["pee", "wee", "urinate"], ["poo", "stool", "bowel movement"],
-    ["throw up", "vomit", "be sick"], ["threw up", "vomited", "was sick"], ["really", "very", "super", "so"],
-    ["sore", "painful", "achy"], ["tired", "exhausted", "worn out", "drained"], ["dizzy", "lightheaded", "woozy"],
-    ["a lot", "loads", "heaps"], ["days", "days now"], ["feels like", "is like", "seems like"],
-    ["hurts", "is sore", "aches"], ["can't", "cannot", "cant"], ["lump", "bump"],
-    ["temperature", "fever", "temp"], ["bad", "awful", "terrible", "horrible"], ["a bit", "slightly", "a little"],
-    ["puffed up", "swollen"], ["breathless", "out of breath", "short of breath"],
-    ["itchy", "itching"], ["red", "reddish", "inflamed"], ["started", "began"], ["weeks", "weeks now"],
-    ["doctor", "GP", "doc"], ["medicine", "meds", "tablets"], ["mum", "mom"], ["loo", "toilet", "bathroom"],
+    ["tummy", "stomach", "belly", "abdomen"],
+    ["pee", "wee", "urinate"],
+    ["poo", "stool", "bowel movement"],
+    ["throw up", "vomit", "be sick"],
+    ["threw up", "vomited", "was sick"],
+    ["really", "very", "super", "so"],
+    ["sore", "painful", "achy"],
+    ["tired", "exhausted", "worn out", "drained"],
+    ["dizzy", "lightheaded", "woozy"],
+    ["a lot", "loads", "heaps"],
+    ["days", "days now"],
+    ["feels like", "is like", "seems like"],
+    ["hurts", "is sore", "aches"],
+    ["can't", "cannot", "cant"],
+    ["lump", "bump"],
+    ["temperature", "fever", "temp"],
+    ["bad", "awful", "terrible", "horrible"],
+    ["a bit", "slightly", "a little"],
+    ["puffed up", "swollen"],
+    ["breathless", "out of breath", "short of breath"],
+    ["itchy", "itching"],
+    ["red", "reddish", "inflamed"],
+    ["started", "began"],
+    ["weeks", "weeks now"],
+    ["doctor", "GP", "doc"],
+    ["medicine", "meds", "tablets"],
+    ["mum", "mom"],
+    ["loo", "toilet", "bathroom"],
 ]
 _SYN_INDEX = {w.lower(): group for group in SYNONYMS for w in group if len(set(group)) > 1}
-_SYN_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in _SYN_INDEX), key=len, reverse=True)) + r")\b",
-                     re.IGNORECASE)
+_SYN_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(w) for w in _SYN_INDEX), key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 
 
 def swap_synonyms(text: str, rng: random.Random, p: float = 0.35) -> str:
@@ -130,26 +366,132 @@ def swap_synonyms(text: str, rng: random.Random, p: float = 0.35) -> str:
 
 CHILD_REL = {"male": ["my son", "my little boy", "my boy"], "female": ["my daughter", "my little girl", "my girl"]}
 TEEN_REL = {"male": ["my son", "my teenage son", "my lad"], "female": ["my daughter", "my teenage daughter"]}
-ADULT_REL = {"male": ["my husband", "my partner", "my brother", "my boyfriend", "my flatmate"],
-             "female": ["my wife", "my partner", "my sister", "my girlfriend", "my flatmate"]}
-OLD_REL = {"male": ["my dad", "my father", "my grandad", "my father-in-law"],
-           "female": ["my mum", "my mother", "my nan", "my grandmother", "my mother-in-law"]}
+ADULT_REL = {
+    "male": ["my husband", "my partner", "my brother", "my boyfriend", "my flatmate"],
+    "female": ["my wife", "my partner", "my sister", "my girlfriend", "my flatmate"],
+}
+OLD_REL = {
+    "male": ["my dad", "my father", "my grandad", "my father-in-law"],
+    "female": ["my mum", "my mother", "my nan", "my grandmother", "my mother-in-law"],
+}
 
-FRAG_FRAMES_1 = ["{x}", "{x}", "{x}", "I have {x}", "I've got {x}", "got {x}", "I've had {x}", "having {x}", "there's {x}", "also {x}", "and {x}"]
+FRAG_FRAMES_1 = [
+    "{x}",
+    "{x}",
+    "{x}",
+    "I have {x}",
+    "I've got {x}",
+    "got {x}",
+    "I've had {x}",
+    "having {x}",
+    "there's {x}",
+    "also {x}",
+    "and {x}",
+]
 GER_FRAMES_1 = ["{x}", "{x}", "I've been {x}", "been {x}", "I keep {x}", "and {x}", "also {x}"]
 CLAUSE_FRAMES = ["{x}", "{x}", "{x}", "and {x}", "also {x}", "plus {x}", "on top of that {x}", "{x} too", "{x} as well"]
-TERM_FRAMES_1 = ["{x}", "I think I have {x}", "something like {x}", "what I think is {x}", "{x} I think", "I have {x}", "{x} (I looked it up)"]
-FRAG_FRAMES_3 = ["{x}", "{x}", "{he} has {x}", "{he}'s got {x}", "{he}'s had {x}", "complaining of {x}", "{he} says {he} has {x}"]
+TERM_FRAMES_1 = [
+    "{x}",
+    "I think I have {x}",
+    "something like {x}",
+    "what I think is {x}",
+    "{x} I think",
+    "I have {x}",
+    "{x} (I looked it up)",
+]
+FRAG_FRAMES_3 = [
+    "{x}",
+    "{x}",
+    "{he} has {x}",
+    "{he}'s got {x}",
+    "{he}'s had {x}",
+    "complaining of {x}",
+    "{he} says {he} has {x}",
+]
 GER_FRAMES_3 = ["{x}", "{he}'s been {x}", "been {x}", "{he} keeps {x}"]
 
-CONNECT = [", ", ", ", ", ", " and ", ", and ", " + ", "; ", " also ", " with ", " - ", ", plus ", " and also ", " as well as ", ". ", "... ", " & "]
+CONNECT = [
+    ", ",
+    ", ",
+    ", ",
+    " and ",
+    ", and ",
+    " + ",
+    "; ",
+    " also ",
+    " with ",
+    " - ",
+    ", plus ",
+    " and also ",
+    " as well as ",
+    ". ",
+    "... ",
+    " & ",
+]
 SENT_JOIN = [". ", ". ", ". ", ".  ", ", ", " - ", "\n", "! ", "... ", " ", ". Also ", ". And "]
 
-CLAUSE_START = {"i", "i'm", "im", "i've", "ive", "i'd", "my", "it", "it's", "its", "the", "there's", "everything",
-                "can't", "cant", "keep", "feel", "feels", "feeling", "everyone", "when", "if", "once", "every", "whenever",
-                "he", "she", "his", "her", "we", "our", "nothing", "food", "this", "that", "things", "people", "just"}
-VERB_HINTS = (" is ", " are ", " was ", " feel", " hurts", " keeps ", " won't ", " can't ", " goes ", " comes ", " gets ",
-              " makes ", " looks ", " seems ", " has ", " have ", " started", " been ", " burns", " stings")
+CLAUSE_START = {
+    "i",
+    "i'm",
+    "im",
+    "i've",
+    "ive",
+    "i'd",
+    "my",
+    "it",
+    "it's",
+    "its",
+    "the",
+    "there's",
+    "everything",
+    "can't",
+    "cant",
+    "keep",
+    "feel",
+    "feels",
+    "feeling",
+    "everyone",
+    "when",
+    "if",
+    "once",
+    "every",
+    "whenever",
+    "he",
+    "she",
+    "his",
+    "her",
+    "we",
+    "our",
+    "nothing",
+    "food",
+    "this",
+    "that",
+    "things",
+    "people",
+    "just",
+}
+VERB_HINTS = (
+    " is ",
+    " are ",
+    " was ",
+    " feel",
+    " hurts",
+    " keeps ",
+    " won't ",
+    " can't ",
+    " goes ",
+    " comes ",
+    " gets ",
+    " makes ",
+    " looks ",
+    " seems ",
+    " has ",
+    " have ",
+    " started",
+    " been ",
+    " burns",
+    " stings",
+)
 
 
 def _seed_for(seed: int, key: str) -> int:
@@ -172,11 +514,56 @@ def _phrase_kind(p: str) -> str:
     return "frag"
 
 
-_VERB_KEEP = {"can", "can't", "cant", "could", "couldn't", "will", "won't", "would", "wouldn't", "should", "might",
-              "must", "did", "didn't", "had", "was", "wasn't", "may", "shall", "need"}
-_VERB_MAP = {"am": "is", "have": "has", "do": "does", "don't": "doesn't", "dont": "doesnt", "haven't": "hasn't",
-             "go": "goes", "'m": "'s", "are": "is", "aren't": "isn't", "were": "was", "weren't": "wasn't"}
-_ADVERBS = {"just", "still", "really", "also", "always", "never", "sometimes", "often", "only", "even", "usually", "now"}
+_VERB_KEEP = {
+    "can",
+    "can't",
+    "cant",
+    "could",
+    "couldn't",
+    "will",
+    "won't",
+    "would",
+    "wouldn't",
+    "should",
+    "might",
+    "must",
+    "did",
+    "didn't",
+    "had",
+    "was",
+    "wasn't",
+    "may",
+    "shall",
+    "need",
+}
+_VERB_MAP = {
+    "am": "is",
+    "have": "has",
+    "do": "does",
+    "don't": "doesn't",
+    "dont": "doesnt",
+    "haven't": "hasn't",
+    "go": "goes",
+    "'m": "'s",
+    "are": "is",
+    "aren't": "isn't",
+    "were": "was",
+    "weren't": "wasn't",
+}
+_ADVERBS = {
+    "just",
+    "still",
+    "really",
+    "also",
+    "always",
+    "never",
+    "sometimes",
+    "often",
+    "only",
+    "even",
+    "usually",
+    "now",
+}
 
 
 def _conj(v: str) -> str:
@@ -194,16 +581,29 @@ def _conj(v: str) -> str:
 
 def to_third_person(text: str, sex: str) -> str:
     """Crude first -> third person rewrite ("I keep sneezing" -> "she keeps sneezing")."""
-    he, him, his, hisp, himself = ("he", "him", "his", "his", "himself") if sex == "male" else ("she", "her", "her", "hers", "herself")
-    subs = {"i'm": f"{he}'s", "im": f"{he}'s", "i've": f"{he}'s", "ive": f"{he}'s", "i'd": f"{he}'d", "i'll": f"{he}'ll",
-            "my": his, "me": him, "myself": himself, "mine": hisp, "am": "is"}
+    he, him, his, hisp, himself = (
+        ("he", "him", "his", "his", "himself") if sex == "male" else ("she", "her", "her", "hers", "herself")
+    )
+    subs = {
+        "i'm": f"{he}'s",
+        "im": f"{he}'s",
+        "i've": f"{he}'s",
+        "ive": f"{he}'s",
+        "i'd": f"{he}'d",
+        "i'll": f"{he}'ll",
+        "my": his,
+        "me": him,
+        "myself": himself,
+        "mine": hisp,
+        "am": "is",
+    }
     words = text.split(" ")
     out: list[str] = []
     i = 0
     while i < len(words):
         w = words[i]
         core = w.lower().strip(",.!?")
-        tail = w[len(w.rstrip(",.!?")):]
+        tail = w[len(w.rstrip(",.!?")) :]
         if core == "i":
             out.append(he + tail)
             j = i + 1
@@ -213,7 +613,7 @@ def to_third_person(text: str, sex: str) -> str:
             if not tail and j < len(words):
                 nxt = words[j]
                 ncore = nxt.rstrip(",.!?")
-                out.append(_conj(ncore) + nxt[len(ncore):])
+                out.append(_conj(ncore) + nxt[len(ncore) :])
                 j += 1
             i = j
             continue
@@ -234,13 +634,13 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     op = rng.random()
     if op < 0.3:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]  # swap
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swap
     if op < 0.6:
-        return word[:i] + word[i + 1:]  # drop
+        return word[:i] + word[i + 1 :]  # drop
     if op < 0.8:
         return word[:i] + word[i] + word[i:]  # double
     keys = "qwertyuiopasdfghjklzxcvbnm"
-    return word[:i] + rng.choice(keys) + word[i + 1:]  # fat finger
+    return word[:i] + rng.choice(keys) + word[i + 1 :]  # fat finger
 
 
 def _content_words(term: str) -> set[str]:
@@ -292,7 +692,7 @@ class TextGenerator:
     def _pick_symptoms(self, c: Condition, rng: random.Random) -> list:
         k = rng.choices([1, 2, 3, 4, 5, 6, 7], weights=[8, 25, 28, 20, 10, 6, 3])[0]
         pool = list(c.symptoms)
-        weights = [s.frequency ** 0.8 + 0.05 for s in pool]
+        weights = [s.frequency**0.8 + 0.05 for s in pool]
         chosen = []
         for _ in range(min(k, len(pool))):
             idx = rng.choices(range(len(pool)), weights=weights)[0]
@@ -300,8 +700,9 @@ class TextGenerator:
             weights.pop(idx)
         return chosen
 
-    def _negations(self, c: Condition, rng: random.Random, n: int, chosen: list | None = None,
-                   lay: bool = False) -> list[str]:
+    def _negations(
+        self, c: Condition, rng: random.Random, n: int, chosen: list | None = None, lay: bool = False
+    ) -> list[str]:
         own = set()
         for s in c.symptoms:
             own |= _content_words(s.term)
@@ -343,7 +744,9 @@ class TextGenerator:
                     x = f'"{x}"'
         if register in ("lay1", "lay3") and rng.random() < 0.12:
             sev = rng.choice(SEVERITY)
-            x = rng.choice([f"{x}, {sev}", f"{sev} {x}" if not use_term and _phrase_kind(x) == "frag" else f"{x} ({sev})"])
+            x = rng.choice(
+                [f"{x}, {sev}", f"{sev} {x}" if not use_term and _phrase_kind(x) == "frag" else f"{x} ({sev})"]
+            )
         if register in ("lay1", "lay3") and rng.random() < 0.08:
             x = f"{x} {rng.choice(DURATIONS)}"
         return x
@@ -396,15 +799,26 @@ class TextGenerator:
         if c.onset and rng.random() < 0.45:
             segments.append(("onset", third(rng.choice(c.onset))))
         elif rng.random() < 0.2:
-            segments.append(("onset", rng.choice(["it's been ", "been like this ", "", "going on "]) + rng.choice(DURATIONS)))
+            segments.append(
+                ("onset", rng.choice(["it's been ", "been like this ", "", "going on "]) + rng.choice(DURATIONS))
+            )
         if c.triggers and rng.random() < 0.35:
             segments.append(("trig", third(rng.choice(c.triggers))))
         if c.tried and rng.random() < 0.3:
             t = third(rng.choice(c.tried))
-            segments.append(("tried", rng.choice(["", "", "tried ", "I've tried things - ", "", "fwiw "]) + t if register == "lay1" else t))
+            segments.append(
+                (
+                    "tried",
+                    rng.choice(["", "", "tried ", "I've tried things - ", "", "fwiw "]) + t
+                    if register == "lay1"
+                    else t,
+                )
+            )
         if rng.random() < 0.25:
             ns = rng.choice(NONSPECIFIC)
-            segments.append(("ns", third(ns) if register == "lay3" else rng.choice(["", "", "also ", "and ", "just "]) + ns))
+            segments.append(
+                ("ns", third(ns) if register == "lay3" else rng.choice(["", "", "also ", "and ", "just "]) + ns)
+            )
         if rng.random() < 0.3:
             negs = self._negations(c, rng, rng.choice([1, 1, 2]), symptoms, lay=True)
             if negs:
@@ -426,19 +840,28 @@ class TextGenerator:
         if register == "lay3":
             rel = self._relative(sex, age, rng)
             age_txt = rng.choice(["", f" ({age})", f", {age},", f" who is {age}", f" aged {age}", ""]) if age else ""
-            lead = rng.choice([
-                f"{rel}{age_txt} has",
-                f"{rel}{age_txt} is complaining of",
-                f"asking for {rel}{age_txt}.",
-                f"{rel}{age_txt}:",
-                f"worried about {rel}{age_txt}.",
-                f"{rel}{age_txt} has been unwell.",
-                f"{rel}{age_txt} -",
-            ])
+            lead = rng.choice(
+                [
+                    f"{rel}{age_txt} has",
+                    f"{rel}{age_txt} is complaining of",
+                    f"asking for {rel}{age_txt}.",
+                    f"{rel}{age_txt}:",
+                    f"worried about {rel}{age_txt}.",
+                    f"{rel}{age_txt} has been unwell.",
+                    f"{rel}{age_txt} -",
+                ]
+            )
         elif rng.random() < 0.2:
             sx = rng.choice({"male": ["M", "m", "male", "guy", "man"], "female": ["F", "f", "female", "woman"]}[sex])
-            lead = rng.choice([f"{age}{sx}.", f"I'm {age}{sx if len(sx) == 1 else ' ' + sx}.", f"{age} yo {sx},",
-                               f"{sx}, {age}.", f"I'm a {age} year old {'man' if sex == 'male' else 'woman'}."])
+            lead = rng.choice(
+                [
+                    f"{age}{sx}.",
+                    f"I'm {age}{sx if len(sx) == 1 else ' ' + sx}.",
+                    f"{age} yo {sx},",
+                    f"{sx}, {age}.",
+                    f"I'm a {age} year old {'man' if sex == 'male' else 'woman'}.",
+                ]
+            )
 
         body_parts = [s for _, s in segments]
         sj = rng.choice(SENT_JOIN) if rng.random() < 0.5 else None
@@ -465,12 +888,23 @@ class TextGenerator:
         items = [self._render_symptom(s, rng, "clinical", sex) for s in symptoms]
         sym = self._join(items, rng)
         dur = rng.choice(CLIN_DURATIONS) if rng.random() < 0.4 else ""
-        head = rng.choice([
-            f"{age}{sx[0].upper()} c/o {sym}", f"{age}yo {sx} presenting with {sym}", f"Pt {age}{sx[0]} with {sym}",
-            f"{age} y/o {sx}, PC: {sym}", f"Patient reports {sym}", f"Presents with {sym}", f"HPC: {sym}",
-            f"C/O {sym}", f"{age}{sx[0].upper()}. {sym}", f"{sym}", f"Pt complains of {sym}",
-            f"{age} year old {sx} with {sym}", f"Seen today: {sym}",
-        ])
+        head = rng.choice(
+            [
+                f"{age}{sx[0].upper()} c/o {sym}",
+                f"{age}yo {sx} presenting with {sym}",
+                f"Pt {age}{sx[0]} with {sym}",
+                f"{age} y/o {sx}, PC: {sym}",
+                f"Patient reports {sym}",
+                f"Presents with {sym}",
+                f"HPC: {sym}",
+                f"C/O {sym}",
+                f"{age}{sx[0].upper()}. {sym}",
+                f"{sym}",
+                f"Pt complains of {sym}",
+                f"{age} year old {sx} with {sym}",
+                f"Seen today: {sym}",
+            ]
+        )
         if dur:
             head = f"{head} {dur}"
         parts = [head]
@@ -479,7 +913,9 @@ class TextGenerator:
         if c.triggers and rng.random() < 0.3:
             parts.append(to_third_person(rng.choice(c.triggers), sex))
         if c.tried and rng.random() < 0.25:
-            parts.append(rng.choice(["Tried: ", "Has tried ", "", "Self-treated: "]) + to_third_person(rng.choice(c.tried), sex))
+            parts.append(
+                rng.choice(["Tried: ", "Has tried ", "", "Self-treated: "]) + to_third_person(rng.choice(c.tried), sex)
+            )
         if rng.random() < 0.45:
             negs = self._negations(c, rng, rng.choice([1, 2, 2, 3]), symptoms)
             if len(negs) >= 2:
@@ -487,7 +923,19 @@ class TextGenerator:
             elif negs:
                 parts.append(rng.choice(NEG_CLIN).format(x=negs[0]))
         if rng.random() < 0.2:
-            parts.append(rng.choice(["PMH nil", "PMH: nil of note", "NKDA", "No regular meds", "Non-smoker", "Lives with family", "Otherwise well"]))
+            parts.append(
+                rng.choice(
+                    [
+                        "PMH nil",
+                        "PMH: nil of note",
+                        "NKDA",
+                        "No regular meds",
+                        "Non-smoker",
+                        "Lives with family",
+                        "Otherwise well",
+                    ]
+                )
+            )
         first, rest = parts[0], parts[1:]
         rng.shuffle(rest)
         return rng.choice([". ", ". ", "; ", ", ", " - ", "\n"]).join([first, *rest])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import torch
 
@@ -18,21 +18,40 @@ def load_tokenizer(path: str):
     return AutoTokenizer.from_pretrained(path, local_files_only=True)
 
 
-def build_model(base_model: str, num_labels: int, id2label: dict[int, str], *, tiny: bool = False,
-                tiny_hidden: int = 64, tiny_layers: int = 2, tiny_heads: int = 2, vocab_size: int | None = None):
+def build_model(
+    base_model: str,
+    num_labels: int,
+    id2label: dict[int, str],
+    *,
+    tiny: bool = False,
+    tiny_hidden: int = 64,
+    tiny_layers: int = 2,
+    tiny_heads: int = 2,
+    vocab_size: int | None = None,
+):
     """A sequence classifier: the pretrained base, or (``tiny``) a small random BERT."""
     from transformers import AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification
 
     label2id = {v: k for k, v in id2label.items()}
     if tiny:
         cfg = BertConfig(
-            vocab_size=vocab_size or 30522, hidden_size=tiny_hidden, num_hidden_layers=tiny_layers,
-            num_attention_heads=tiny_heads, intermediate_size=tiny_hidden * 4, max_position_embeddings=512,
-            num_labels=num_labels, id2label=id2label, label2id=label2id,
+            vocab_size=vocab_size or 30522,
+            hidden_size=tiny_hidden,
+            num_hidden_layers=tiny_layers,
+            num_attention_heads=tiny_heads,
+            intermediate_size=tiny_hidden * 4,
+            max_position_embeddings=512,
+            num_labels=num_labels,
+            id2label=id2label,
+            label2id=label2id,
         )
         return BertForSequenceClassification(cfg)
     return AutoModelForSequenceClassification.from_pretrained(
-        base_model, num_labels=num_labels, id2label=id2label, label2id=label2id, local_files_only=True,
+        base_model,
+        num_labels=num_labels,
+        id2label=id2label,
+        label2id=label2id,
+        local_files_only=True,
     )
 
 
@@ -53,8 +72,9 @@ def tokenize(tokenizer, texts: Sequence[str], max_length: int) -> list[list[int]
     return enc["input_ids"]
 
 
-def length_grouped_batches(indices: Sequence[int], lengths: Sequence[int], batch_size: int,
-                           group_batches: int, rng: random.Random) -> list[list[int]]:
+def length_grouped_batches(
+    indices: Sequence[int], lengths: Sequence[int], batch_size: int, group_batches: int, rng: random.Random
+) -> list[list[int]]:
     """Batches of similar length (so padding is small) in a random order.
 
     The (already shuffled) indices are cut into mega-batches of ``group_batches`` batches,
@@ -87,8 +107,9 @@ def sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int
 
 
 @torch.inference_mode()
-def predict_logits(model, ids: list[list[int]], pad_id: int, batch_size: int = 128,
-                   device: torch.device | None = None) -> torch.Tensor:
+def predict_logits(
+    model, ids: list[list[int]], pad_id: int, batch_size: int = 128, device: torch.device | None = None
+) -> torch.Tensor:
     """Logits in input order (fp32), batched by length."""
     device = device or next(model.parameters()).device
     out = torch.empty((len(ids), model.config.num_labels), dtype=torch.float32)

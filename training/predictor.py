@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,7 +47,8 @@ class EmbeddingBlend:
 
     model: object
     tokenizer: object
-    prototypes: np.ndarray  # (num_labels, dim), L2-normalised
+    prototypes: np.ndarray  # (num_labels, dim): score = embedding @ prototypes.T + bias
+    bias: np.ndarray  # (num_labels,)
     weight: float
     scale: float
     temperature: float = 1.0
@@ -55,8 +57,17 @@ class EmbeddingBlend:
 class Classifier:
     """A trained, calibrated symptom classifier (see DESIGN.md "Python API of the classifier")."""
 
-    def __init__(self, model, tokenizer, labels: list[tuple[str, str]], temperature: float, version: str,
-                 max_length: int = 128, path: Path | None = None, blend: EmbeddingBlend | None = None):
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        labels: list[tuple[str, str]],
+        temperature: float,
+        version: str,
+        max_length: int = 128,
+        path: Path | None = None,
+        blend: EmbeddingBlend | None = None,
+    ):
         self.model = model
         self.tokenizer = tokenizer
         self.labels = labels
@@ -69,7 +80,7 @@ class Classifier:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Classifier":
+    def load(cls, path: str | os.PathLike) -> Classifier:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         root = Path(path)
@@ -121,15 +132,27 @@ class Classifier:
         from transformers import AutoModel, AutoTokenizer
 
         edir = root / "embedder"
-        proto = root / "prototypes.npy"
+        proto = root / info.get("prototypes", "prototypes.npy")
+        bias = root / info.get("bias", "prototype_bias.npy")
+        try:
+            prototypes = np.load(proto)
+            b = np.load(bias) if bias.is_file() else np.zeros(prototypes.shape[0], dtype=np.float32)
+        except Exception as exc:  # noqa: BLE001
+            raise ModelLoadError(f"model artifact file is corrupt or missing: {proto}: {exc}") from exc
         try:
             model = AutoModel.from_pretrained(str(edir), local_files_only=True).eval()
             tok = AutoTokenizer.from_pretrained(str(edir), local_files_only=True)
-            prototypes = np.load(proto)
         except Exception as exc:  # noqa: BLE001
-            raise ModelLoadError(f"model artifact file is corrupt or missing: {edir} / {proto}: {exc}") from exc
-        return EmbeddingBlend(model, tok, prototypes, float(info["weight"]), float(info.get("scale", 20.0)),
-                              float(info.get("temperature", 1.0)))
+            raise ModelLoadError(f"model artifact embedder is corrupt or missing: {edir}: {exc}") from exc
+        return EmbeddingBlend(
+            model,
+            tok,
+            prototypes,
+            b,
+            float(info["weight"]),
+            float(info.get("scale", 1.0)),
+            float(info.get("temperature", 1.0)),
+        )
 
     # -- inference ----------------------------------------------------------------------------
 
@@ -148,8 +171,10 @@ class Classifier:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         z = self.logits(texts, batch_size) / self.temperature
         if self.blend is not None:
-            z = combine_with_similarity(z, embed_texts(self.blend.model, self.blend.tokenizer, texts, self.max_length)
-                                        @ self.blend.prototypes.T, self.blend.weight, self.blend.scale)
+            emb = embed_texts(self.blend.model, self.blend.tokenizer, texts, self.max_length)
+            z = combine_with_similarity(
+                z, emb @ self.blend.prototypes.T + self.blend.bias, self.blend.weight, self.blend.scale
+            )
             z = z / self.blend.temperature
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
@@ -169,7 +194,7 @@ class Classifier:
 
 
 def combine_with_similarity(scaled_logits: np.ndarray, sims: np.ndarray, weight: float, scale: float) -> np.ndarray:
-    """log softmax(classifier) + weight * log softmax(scale * cosine similarity)."""
+    """log softmax(classifier) + weight * log softmax(scale * embedding scores)."""
 
     def log_softmax(z: np.ndarray) -> np.ndarray:
         z = z - z.max(axis=1, keepdims=True)

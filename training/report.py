@@ -24,14 +24,29 @@ def _fmt(x) -> str:
     return str(x)
 
 
+def _blend_line(blend: dict | None) -> str:
+    if not blend:
+        return "- no embedding blend: probabilities are the temperature-scaled classifier softmax"
+    return (
+        f"- blended with the base model's sentence-embedding similarity to each condition's text ({blend['kind']},"
+        f" weight {blend['weight']}, chosen on dev wording because it beat the classifier alone there); the blend"
+        f' has its own temperature {blend["temperature"]:.3f} fitted on validation. "ECE (raw)" below is the'
+        " raw classifier softmax (T=1, no blend)"
+    )
+
+
 def write_reports(root: Path, metrics: dict, label_names: list[str], label_codes: list[str], resolved: dict) -> None:
     splits = metrics["splits"]
     # confusion matrix of the most informative split: unseen wording if present, else test
     cm_split = next((s for s in ("unseen_wording", "test", "validation") if s in splits and splits[s].get("n")), None)
     short = [f"{c}" for c in label_codes]
     if cm_split:
-        plot_confusion(splits[cm_split]["_confusion_matrix"], short, root / "confusion_matrix.png",
-                       f"confusion matrix ({cm_split}, row-normalised)")
+        plot_confusion(
+            splits[cm_split]["_confusion_matrix"],
+            short,
+            root / "confusion_matrix.png",
+            f"confusion matrix ({cm_split}, row-normalised)",
+        )
     curves = {}
     for s in ("test", "unseen_wording"):
         if s in splits and splits[s].get("n"):
@@ -43,7 +58,9 @@ def write_reports(root: Path, metrics: dict, label_names: list[str], label_codes
     for s in ("test", "unseen_wording"):
         rep = splits.get(s, {}).get("classification_report")
         if rep:
-            f1_series[s] = {code: rep.get(name, {}).get("f1-score", 0.0) for name, code in zip(label_names, label_codes)}
+            f1_series[s] = {
+                code: rep.get(name, {}).get("f1-score", 0.0) for name, code in zip(label_names, label_codes)
+            }
     if f1_series:
         plot_per_class_f1(f1_series, short, root / "per_class_f1.png")
 
@@ -81,6 +98,7 @@ def model_card(metrics: dict, resolved: dict, label_names: list[str], label_code
         f" weight decay {o.get('weight_decay')}, warm-up {o.get('warmup_ratio')}, label smoothing {o.get('label_smoothing')},"
         f" seed {resolved.get('seed')}",
         f"- temperature (fitted on validation, NLL): {metrics.get('temperature'):.3f}",
+        _blend_line(metrics.get("embedding_blend")),
         f"- training time: {metrics.get('train_seconds', 0):.0f} s of training, {metrics.get('total_seconds', 0):.0f} s in total"
         f" on {metrics.get('device')} ({metrics.get('torch_threads')} threads, world size {metrics.get('world_size')});"
         " timings are noisy on a shared machine",
@@ -92,12 +110,16 @@ def model_card(metrics: dict, resolved: dict, label_names: list[str], label_code
     ]
     for src in resolved.get("data_sources", []):
         if "source" in src:
-            lines.append(f"- source `{src['source']}` ({src.get('kind')}, n={src.get('n')}), sha256 `{src.get('sha256')}`")
+            lines.append(
+                f"- source `{src['source']}` ({src.get('kind')}, n={src.get('n')}), sha256 `{src.get('sha256')}`"
+            )
         else:
             lines.append(f"- {src}")
     for key, info in (resolved.get("heldout") or {}).items():
-        lines.append(f"- {key}: `{info['path']}` n={info['n']} (skipped {info['skipped_unknown_label']} rows with labels"
-                     f" outside this model), sha256 `{info['sha256']}`")
+        lines.append(
+            f"- {key}: `{info['path']}` n={info['n']} (skipped {info['skipped_unknown_label']} rows with labels"
+            f" outside this model), sha256 `{info['sha256']}`"
+        )
     lines += [
         "",
         "Generated text comes from the knowledge base's lay phrasings and clinical terms (see `training/generator.py`);",
@@ -111,12 +133,19 @@ def model_card(metrics: dict, resolved: dict, label_names: list[str], label_code
     for name, s in metrics["splits"].items():
         if not s.get("n"):
             continue
-        lines.append(f"| {SPLIT_TITLES.get(name, name)} | {s['n']} | {_fmt(s['accuracy'])} | {_fmt(s['top3_accuracy'])} |"
-                     f" {_fmt(s['macro_f1'])} | {_fmt(s['ece_uncalibrated'])} | {_fmt(s['ece'])} |")
+        lines.append(
+            f"| {SPLIT_TITLES.get(name, name)} | {s['n']} | {_fmt(s['accuracy'])} | {_fmt(s['top3_accuracy'])} |"
+            f" {_fmt(s['macro_f1'])} | {_fmt(s['ece_uncalibrated'])} | {_fmt(s['ece'])} |"
+        )
     uw = metrics["splits"].get("unseen_wording")
     if uw and uw.get("coverage_vs_accuracy"):
-        lines += ["", "Coverage versus accuracy on unseen wording when abstaining below a confidence threshold:", "",
-                  "| threshold | coverage | accuracy |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "Coverage versus accuracy on unseen wording when abstaining below a confidence threshold:",
+            "",
+            "| threshold | coverage | accuracy |",
+            "| --- | --- | --- |",
+        ]
         for row in uw["coverage_vs_accuracy"]:
             lines.append(f"| {row['threshold']:.1f} | {_fmt(row['coverage'])} | {_fmt(row['accuracy'])} |")
     lines += [

@@ -26,7 +26,7 @@ from . import distributed
 from .artifact import is_models_folder, new_version, write_artifact, write_json
 from .config import TrainConfig
 from .data import Example, build_splits, load_heldout, resolve_knowledge_base, sha256_file
-from .evaluation import compute_metrics, fit_temperature
+from .evaluation import compute_metrics, ece, fit_temperature, reliability_bins, softmax
 from .modeling import (
     build_model,
     collate,
@@ -61,6 +61,10 @@ class RunResult:
     history: list[dict] = field(default_factory=list)
 
 
+def _f(x) -> str:
+    return "-" if x is None else f"{x:.4f}"
+
+
 def checkpoint_dir_for(cfg: TrainConfig) -> Path:
     if cfg.checkpoint_dir:
         return Path(cfg.checkpoint_dir)
@@ -76,17 +80,25 @@ def _atomic_save(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
-    """Weight decay on weights only: not on biases or LayerNorm parameters."""
-    decay, no_decay = [], []
+def param_groups(model: torch.nn.Module, weight_decay: float, lr: float, head_lr_multiplier: float = 1.0) -> list[dict]:
+    """AdamW groups: weight decay on weights only (not on biases or LayerNorm parameters); the new
+    classification head (and pooler) may learn faster than the pretrained body, so that a few
+    hundred CPU steps are enough."""
+    groups: dict[tuple[bool, bool], list] = {}
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
-        if name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name or "layernorm" in name.lower():
-            no_decay.append(p)
-        else:
-            decay.append(p)
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+        no_decay = name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name or "layernorm" in name.lower()
+        head = name.startswith(("classifier", "bert.pooler", "pooler"))
+        groups.setdefault((no_decay, head), []).append(p)
+    return [
+        {
+            "params": ps,
+            "weight_decay": 0.0 if no_decay else weight_decay,
+            "lr": lr * (head_lr_multiplier if head else 1.0),
+        }
+        for (no_decay, head), ps in sorted(groups.items())
+    ]
 
 
 def linear_warmup_decay(optimizer, warmup_steps: int, total_steps: int):
@@ -112,15 +124,31 @@ def _epoch_batches(n: int, lengths: list[int], cfg: TrainConfig, epoch: int, ctx
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="batch", disable=not enabled, dynamic_ncols=True, leave=False, file=sys.stderr)
+    return tqdm(
+        total=total, desc=desc, unit="batch", disable=not enabled, dynamic_ncols=True, leave=False, file=sys.stderr
+    )
 
 
 def _class_weights_tensor(examples: list[Example]) -> torch.Tensor:
     return torch.tensor([e.weight for e in examples], dtype=torch.float32)
 
 
-def run_epoch(ddp_model, model, batches, train_ids, train_y, train_w, pad_id, optimizer, scheduler, cfg: TrainConfig,
-              device: torch.device, bar=None, log_every: int = 0, say=print) -> tuple[int, float]:
+def run_epoch(
+    ddp_model,
+    model,
+    batches,
+    train_ids,
+    train_y,
+    train_w,
+    pad_id,
+    optimizer,
+    scheduler,
+    cfg: TrainConfig,
+    device: torch.device,
+    bar=None,
+    log_every: int = 0,
+    say=print,
+) -> tuple[int, float]:
     """One pass over ``batches``: forward, weighted loss, backward, clip, step. Returns (samples, loss sum)."""
     ddp_model.train()
     autocast = device.type == "cuda"
@@ -190,25 +218,40 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
     # -- data ------------------------------------------------------------------------------
     kb, kb_source = resolve_knowledge_base(cfg.data.knowledge_base)
     splits = build_splits(
-        cfg.data.sources, kb, seed=cfg.seed, texts_per_condition=cfg.data.texts_per_condition,
-        val_fraction=cfg.data.val_fraction, test_fraction=cfg.data.test_fraction,
-        confirmed_weight=cfg.data.confirmed_weight, confirmed_holdout_fraction=cfg.data.confirmed_holdout_fraction,
-        text_column=cfg.data.text_column, label_column=cfg.data.label_column,
+        cfg.data.sources,
+        kb,
+        seed=cfg.seed,
+        texts_per_condition=cfg.data.texts_per_condition,
+        val_fraction=cfg.data.val_fraction,
+        test_fraction=cfg.data.test_fraction,
+        confirmed_weight=cfg.data.confirmed_weight,
+        confirmed_holdout_fraction=cfg.data.confirmed_holdout_fraction,
+        text_column=cfg.data.text_column,
+        label_column=cfg.data.label_column,
     )
     present = {e.label for e in splits.train}
     conditions = [c for c in kb.conditions if c.icd10 in present]
     label_codes = [c.icd10 for c in conditions]
     label_names = [c.name for c in conditions]
     code_to_id = {code: i for i, code in enumerate(label_codes)}
-    say(f"data: {len(splits.train)} train / {len(splits.val)} val / {len(splits.test)} test"
-        f" / {len(splits.confirmed_holdout)} confirmed held-out, {len(label_codes)} conditions ({kb_source})")
+    say(
+        f"data: {len(splits.train)} train / {len(splits.val)} val / {len(splits.test)} test"
+        f" / {len(splits.confirmed_holdout)} confirmed held-out, {len(label_codes)} conditions ({kb_source})"
+    )
 
     # -- model -----------------------------------------------------------------------------
     tokenizer = load_tokenizer(cfg.model.base_model)
     id2label = {i: n for i, n in enumerate(label_names)}
-    model = build_model(cfg.model.base_model, len(label_codes), id2label, tiny=cfg.model.tiny,
-                        tiny_hidden=cfg.model.tiny_hidden, tiny_layers=cfg.model.tiny_layers,
-                        tiny_heads=cfg.model.tiny_heads, vocab_size=len(tokenizer))
+    model = build_model(
+        cfg.model.base_model,
+        len(label_codes),
+        id2label,
+        tiny=cfg.model.tiny,
+        tiny_hidden=cfg.model.tiny_hidden,
+        tiny_layers=cfg.model.tiny_layers,
+        tiny_heads=cfg.model.tiny_heads,
+        vocab_size=len(tokenizer),
+    )
     if not cfg.model.tiny:
         freeze_parameters(model, cfg.optim.freeze_embeddings, cfg.optim.freeze_layers)
     model.to(ctx.device)
@@ -230,7 +273,9 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
             model, device_ids=[ctx.local_rank] if ctx.device.type == "cuda" else None
         )
 
-    optimizer = torch.optim.AdamW(param_groups(model, cfg.optim.weight_decay), lr=cfg.optim.lr)
+    optimizer = torch.optim.AdamW(
+        param_groups(model, cfg.optim.weight_decay, cfg.optim.lr, cfg.optim.head_lr_multiplier), lr=cfg.optim.lr
+    )
     steps_per_epoch = math.ceil(math.ceil(len(train_ids) / ctx.world_size) / cfg.optim.batch_size)
     total_steps = steps_per_epoch * cfg.optim.epochs
     scheduler = linear_warmup_decay(optimizer, int(cfg.optim.warmup_ratio * total_steps), total_steps)
@@ -272,9 +317,22 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
         bar = _progress(len(batches), f"epoch {epoch + 1}/{cfg.optim.epochs}", cfg.progress and ctx.is_main)
         ep_t = time.time()
         try:
-            ep_n, loss_sum = run_epoch(ddp_model, model, batches, train_ids, train_y, train_w, pad_id, optimizer,
-                                       scheduler, cfg, ctx.device, bar, say=say,
-                                       log_every=max(1, len(batches) // 5) if ctx.is_main and not cfg.progress else 0)
+            ep_n, loss_sum = run_epoch(
+                ddp_model,
+                model,
+                batches,
+                train_ids,
+                train_y,
+                train_w,
+                pad_id,
+                optimizer,
+                scheduler,
+                cfg,
+                ctx.device,
+                bar,
+                say=say,
+                log_every=max(1, len(batches) // 5) if ctx.is_main and not cfg.progress else 0,
+            )
         finally:
             bar.close()
         samples_seen += ep_n * ctx.world_size
@@ -287,20 +345,36 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
             best_f1, bad_epochs = vm["macro_f1"], 0
         else:
             bad_epochs += 1
-        row = {"epoch": epoch + 1, "train_loss": loss_sum / max(1, ep_n), "val_macro_f1": vm.get("macro_f1"),
-               "val_accuracy": vm.get("accuracy"), "samples_per_s": ep_n * ctx.world_size / max(1e-6, time.time() - ep_t),
-               "lr": scheduler.get_last_lr()[0]}
+        row = {
+            "epoch": epoch + 1,
+            "train_loss": loss_sum / max(1, ep_n),
+            "val_macro_f1": vm.get("macro_f1"),
+            "val_accuracy": vm.get("accuracy"),
+            "samples_per_s": ep_n * ctx.world_size / max(1e-6, time.time() - ep_t),
+            "lr": scheduler.get_last_lr()[0],
+        }
         history.append(row)
-        say(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val macro-F1 {row['val_macro_f1']:.4f}, "
-            f"val acc {row['val_accuracy']:.4f}, {row['samples_per_s']:.1f} samples/s")
+        say(
+            f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val macro-F1 {_f(row['val_macro_f1'])}, "
+            f"val acc {_f(row['val_accuracy'])}, {row['samples_per_s']:.1f} samples/s"
+        )
         if ctx.is_main:
             if improved:
                 _atomic_save({"model": model.state_dict(), "epoch": epoch + 1}, ckpt_dir / BEST_FILE)
-            _atomic_save({
-                "model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                "epoch": epoch + 1, "best_f1": best_f1, "bad_epochs": bad_epochs, "history": history,
-                "torch_rng": torch.get_rng_state(), "fingerprint": fingerprint,
-            }, ckpt_dir / CHECKPOINT_FILE)
+            _atomic_save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "epoch": epoch + 1,
+                    "best_f1": best_f1,
+                    "bad_epochs": bad_epochs,
+                    "history": history,
+                    "torch_rng": torch.get_rng_state(),
+                    "fingerprint": fingerprint,
+                },
+                ckpt_dir / CHECKPOINT_FILE,
+            )
         ctx.barrier()
         last_epoch = epoch + 1
         if cfg.stop_after_epoch is not None and epoch + 1 >= cfg.stop_after_epoch and epoch + 1 < cfg.optim.epochs:
@@ -319,76 +393,117 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
     val_logits = predict_logits(model, val_ids, pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
     temperature = fit_temperature(val_logits, val_y) if len(val_y) else 1.0
 
-    eval_sets: dict[str, list[Example]] = {"validation": val_examples, "test": splits.test}
-    if splits.confirmed_holdout:
-        eval_sets["confirmed_holdout"] = splits.confirmed_holdout
+    eval_sets: dict[str, list[Example]] = {
+        "validation": val_examples,
+        "test": [e for e in splits.test if e.label in code_to_id],
+    }
+    holdout = [e for e in splits.confirmed_holdout if e.label in code_to_id]
+    if holdout:
+        eval_sets["confirmed_holdout"] = holdout
     heldout_info = {}
-    for key, default_name, cfg_path in (("unseen_wording", "unseen_wording.jsonl", cfg.data.unseen_wording),
-                                        ("dev_wording", "dev_wording.jsonl", cfg.data.dev_wording)):
+    for key, default_name, cfg_path in (
+        ("unseen_wording", "unseen_wording.jsonl", cfg.data.unseen_wording),
+        ("dev_wording", "dev_wording.jsonl", cfg.data.dev_wording),
+    ):
         ex, skipped, p = load_heldout(cfg_path, default_name, label_index)
         ex_known = [e for e in ex if e.label in code_to_id]
         skipped += len(ex) - len(ex_known)
         if p:
-            heldout_info[key] = {"path": p, "sha256": sha256_file(p), "n": len(ex_known), "skipped_unknown_label": skipped}
+            heldout_info[key] = {
+                "path": p,
+                "sha256": sha256_file(p),
+                "n": len(ex_known),
+                "skipped_unknown_label": skipped,
+            }
         if ex_known:
             eval_sets[key] = ex_known
 
     logits_by_split: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, examples in eval_sets.items():
-        ids, y = encode([e for e in examples if e.label in code_to_id])
-        lg = val_logits if name == "validation" else predict_logits(model, ids, pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
+        ids, y = encode(examples)
+        lg = (
+            val_logits
+            if name == "validation"
+            else predict_logits(model, ids, pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
+        )
         logits_by_split[name] = (lg, y)
 
     blend = None
-    if not cfg.model.tiny and (cfg.embed_blend or (cfg.embed_blend is None and "dev_wording" in logits_by_split)):
+    if cfg.embed_blend or (cfg.embed_blend is None and not cfg.model.tiny and "dev_wording" in logits_by_split):
         from .blend import choose_blend
 
-        blend = choose_blend(cfg, kb, conditions, tokenizer, logits_by_split, eval_sets, temperature, say)
+        blend = choose_blend(
+            cfg, kb, conditions, tokenizer, logits_by_split, eval_sets, temperature, say, train_examples=splits.train
+        )
 
     metrics: dict = {"splits": {}}
     for name, (lg, y) in logits_by_split.items():
-        if blend is not None:
-            lg, temp = blend.apply(lg, eval_sets[name], temperature), blend.temperature
-        else:
-            temp = temperature
-        metrics["splits"][name] = compute_metrics(lg, y, label_names, temp)
+        if blend is None:
+            metrics["splits"][name] = compute_metrics(lg, y, label_names, temperature)
+            continue
+        m = compute_metrics(blend.apply(lg, eval_sets[name], temperature), y, label_names, blend.temperature)
+        # "uncalibrated" always means the raw classifier softmax (T=1, no blend)
+        raw = softmax(lg, 1.0)
+        m["ece_uncalibrated"] = ece(raw, y)
+        m["reliability_uncalibrated"] = reliability_bins(raw, y)
+        metrics["splits"][name] = m
 
     version = new_version()
     seconds = time.time() - t0
-    metrics.update({
-        "version": version,
-        "temperature": temperature,
-        "class_balance": splits.class_balance(label_codes),
-        "history": history,
-        "train_seconds": train_seconds,
-        "total_seconds": seconds,
-        "train_samples_per_s": samples_seen / max(1e-6, train_seconds) if samples_seen else None,
-        "epochs_run": last_epoch,
-        "stopped_early": stopped_early,
-        "best_val_macro_f1": best_f1,
-        "device": str(ctx.device),
-        "world_size": ctx.world_size,
-        "torch_threads": torch.get_num_threads(),
-        "heldout": heldout_info,
-    })
+    metrics.update(
+        {
+            "version": version,
+            "temperature": temperature,
+            "class_balance": splits.class_balance(label_codes),
+            "history": history,
+            "train_seconds": train_seconds,
+            "total_seconds": seconds,
+            "train_samples_per_s": samples_seen / max(1e-6, train_seconds) if samples_seen else None,
+            "epochs_run": last_epoch,
+            "stopped_early": stopped_early,
+            "best_val_macro_f1": best_f1,
+            "device": str(ctx.device),
+            "world_size": ctx.world_size,
+            "torch_threads": torch.get_num_threads(),
+            "heldout": heldout_info,
+            "embedding_blend": None
+            if blend is None
+            else {
+                "kind": blend.kind,
+                "weight": blend.weight,
+                "temperature": blend.temperature,
+                "chosen_on": "dev_wording",
+            },
+        }
+    )
     resolved = cfg.to_dict()
-    resolved.update({
-        "version": version,
-        "knowledge_base": {"source": kb_source, "version": kb.version, "sha256": kb.sha256},
-        "data_sources": splits.sources,
-        "heldout": heldout_info,
-        "labels": [{"name": n, "icd10": c} for n, c in zip(label_names, label_codes)],
-        "torch_version": torch.__version__,
-    })
+    resolved.update(
+        {
+            "version": version,
+            "knowledge_base": {"source": kb_source, "version": kb.version, "sha256": kb.sha256},
+            "data_sources": splits.sources,
+            "heldout": heldout_info,
+            "labels": [{"name": n, "icd10": c} for n, c in zip(label_names, label_codes)],
+            "torch_version": torch.__version__,
+        }
+    )
 
     from .report import write_reports
 
     def fill(tmp: Path) -> None:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        write_json(tmp / "labels.json", {str(i): {"name": n, "icd10": c} for i, (n, c) in enumerate(zip(label_names, label_codes))})
-        calib = {"method": "temperature_scaling", "temperature": temperature, "fitted_on": "validation",
-                 "n": int(len(val_y)), "objective": "nll"}
+        write_json(
+            tmp / "labels.json",
+            {str(i): {"name": n, "icd10": c} for i, (n, c) in enumerate(zip(label_names, label_codes))},
+        )
+        calib = {
+            "method": "temperature_scaling",
+            "temperature": temperature,
+            "fitted_on": "validation",
+            "n": int(len(val_y)),
+            "objective": "nll",
+        }
         if blend is not None:
             calib["embedding_blend"] = blend.save(tmp)
         write_json(tmp / "calibration.json", calib)
@@ -407,5 +522,9 @@ def config_from_dict(d: dict) -> TrainConfig:
 
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     top = {k: v for k, v in d.items() if k in fields and k not in ("data", "model", "optim")}
-    return TrainConfig(data=DataConfig(**d.get("data", {})), model=ModelConfig(**d.get("model", {})),
-                       optim=OptimConfig(**d.get("optim", {})), **top)
+    return TrainConfig(
+        data=DataConfig(**d.get("data", {})),
+        model=ModelConfig(**d.get("model", {})),
+        optim=OptimConfig(**d.get("optim", {})),
+        **top,
+    )

@@ -38,9 +38,28 @@ ROOT = HERE.parents[1]
 
 def tiny_args(output: Path, *extra: str, epochs: int = 2) -> list[str]:
     return [
-        "train", "--output", str(output), "--tiny", "--knowledge-base", str(KB),
-        "--texts-per-condition", "24", "--epochs", str(epochs), "--batch-size", "16", "--max-length", "48",
-        "--unseen-wording", str(UNSEEN), "--dev-wording", str(UNSEEN), "--threads", "1", "--no-progress", *extra,
+        "train",
+        "--output",
+        str(output),
+        "--tiny",
+        "--knowledge-base",
+        str(KB),
+        "--texts-per-condition",
+        "24",
+        "--epochs",
+        str(epochs),
+        "--batch-size",
+        "16",
+        "--max-length",
+        "48",
+        "--unseen-wording",
+        str(UNSEEN),
+        "--dev-wording",
+        str(UNSEEN),
+        "--threads",
+        "1",
+        "--no-progress",
+        *extra,
     ]
 
 
@@ -85,8 +104,16 @@ def test_generator_is_deterministic_varied_and_distinct(kb):
 
 
 def test_splits_are_stratified_without_duplicates(kb):
-    s = build_splits(["kb", str(CASES)], kb, seed=3, texts_per_condition=40, val_fraction=0.1, test_fraction=0.1,
-                     confirmed_weight=2.5, confirmed_holdout_fraction=0.2)
+    s = build_splits(
+        ["kb", str(CASES)],
+        kb,
+        seed=3,
+        texts_per_condition=40,
+        val_fraction=0.1,
+        test_fraction=0.1,
+        confirmed_weight=2.5,
+        confirmed_holdout_fraction=0.2,
+    )
     sets = [{normalise(e.text) for e in part} for part in (s.train, s.val, s.test, s.confirmed_holdout)]
     for i in range(len(sets)):
         for j in range(i + 1, len(sets)):
@@ -104,7 +131,9 @@ def test_label_files_accept_names_aliases_codes_and_list_unknown(kb, tmp_path):
     rows = load_labeled_file(good, kb.label_index())
     assert [e.label for e in rows] == ["J00", "N39.0", "M10.9"]
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "a", "label": "J00"}\n{"text": "b", "label": "Dragon pox"}\n{"text": "c", "label": "X99"}\n')
+    bad.write_text(
+        '{"text": "a", "label": "J00"}\n{"text": "b", "label": "Dragon pox"}\n{"text": "c", "label": "X99"}\n'
+    )
     with pytest.raises(DataError) as err:
         load_labeled_file(bad, kb.label_index())
     assert "Dragon pox" in str(err.value) and "X99" in str(err.value)
@@ -130,9 +159,19 @@ def test_bad_label_file_stops_the_run_without_artifact(tmp_path, capsys):
 def test_train_writes_a_complete_artifact(models_dir, artifact):
     assert (models_dir / "current").is_symlink()
     assert artifact.parent == models_dir.resolve()
-    for name in ("config.json", "model.safetensors", "tokenizer.json", "labels.json", "metrics.json",
-                 "training_config.json", "calibration.json", "confusion_matrix.png", "reliability.png",
-                 "per_class_f1.png", "MODEL_CARD.md"):
+    for name in (
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "labels.json",
+        "metrics.json",
+        "training_config.json",
+        "calibration.json",
+        "confusion_matrix.png",
+        "reliability.png",
+        "per_class_f1.png",
+        "MODEL_CARD.md",
+    ):
         assert (artifact / name).is_file(), name
     assert not [p for p in models_dir.iterdir() if p.name.startswith(".tmp-")]
 
@@ -150,8 +189,17 @@ def test_train_writes_a_complete_artifact(models_dir, artifact):
     metrics = json.loads((artifact / "metrics.json").read_text())
     assert {"validation", "test", "unseen_wording", "confirmed_holdout"} <= set(metrics["splits"])
     test = metrics["splits"]["test"]
-    for key in ("n", "accuracy", "top3_accuracy", "macro_f1", "ece", "ece_uncalibrated", "classification_report",
-                "per_class", "coverage_vs_accuracy"):
+    for key in (
+        "n",
+        "accuracy",
+        "top3_accuracy",
+        "macro_f1",
+        "ece",
+        "ece_uncalibrated",
+        "classification_report",
+        "per_class",
+        "coverage_vs_accuracy",
+    ):
         assert key in test, key
     assert set(test["per_class"]["Gout"]) == {"sensitivity", "specificity"}
     assert metrics["splits"]["unseen_wording"]["n"] == 8
@@ -187,8 +235,22 @@ def test_cli_predict_and_evaluate(artifact, tmp_path, capsys):
 
     data = tmp_path / "eval.csv"
     data.write_text("sentence,diagnosis\nsnotty nose,Common cold\nbanging head,migraine\nburning pee,N39.0\n")
-    assert main(["evaluate", "--model", str(artifact), "--data", str(data), "--text-column", "sentence",
-                 "--label-column", "diagnosis"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                "--model",
+                str(artifact),
+                "--data",
+                str(data),
+                "--text-column",
+                "sentence",
+                "--label-column",
+                "diagnosis",
+            ]
+        )
+        == 0
+    )
     m = json.loads(capsys.readouterr().out)
     assert m["n"] == 3
     for key in ("accuracy", "top3_accuracy", "macro_f1", "ece"):
@@ -232,24 +294,39 @@ def test_interrupted_run_resumes_from_checkpoint(tmp_path, capsys):
     ckpt = tmp_path / "run" / ".model.train-state" / "last.pt"
     assert ckpt.is_file()
     assert not out.exists()
-    assert main(tiny_args(out, "--resume")) == 0
+    # the resumed run also blends in the base model's sentence embeddings (a fixed weight)
+    assert main(tiny_args(out, "--resume", "--embed-blend", "0.5")) == 0
     printed = capsys.readouterr()
     assert "resumed from" in printed.out
     metrics = json.loads((out / "metrics.json").read_text())
     assert [h["epoch"] for h in metrics["history"]] == [1, 2]
     assert not ckpt.exists()  # cleaned up after success
-    Classifier.load(out)
+    calib = json.loads((out / "calibration.json").read_text())
+    assert calib["embedding_blend"]["kind"] == "centroid" and calib["embedding_blend"]["weight"] == 0.5
+    clf = Classifier.load(out)
+    assert clf.blend is not None
+    proba = clf.predict_proba(["it burns when I pee", "big toe agony"])
+    assert proba.shape == (2, 4) and abs(proba.sum(axis=1) - 1).max() < 1e-5
+    (out / "prototypes.npy").write_bytes(b"junk")
+    with pytest.raises(ModelLoadError, match="prototypes.npy"):
+        Classifier.load(out)
 
 
-@pytest.mark.skipif(shutil.which("torchrun") is None and not (Path(sys.executable).parent / "torchrun").exists(),
-                    reason="torchrun not installed")
+@pytest.mark.skipif(
+    shutil.which("torchrun") is None and not (Path(sys.executable).parent / "torchrun").exists(),
+    reason="torchrun not installed",
+)
 def test_torchrun_single_process_ddp_on_cpu(tmp_path):
     torchrun = shutil.which("torchrun") or str(Path(sys.executable).parent / "torchrun")
     out = tmp_path / "ddp"
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
     proc = subprocess.run(
         [torchrun, "--standalone", "--nproc_per_node=1", "-m", "training", *tiny_args(out, epochs=1)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     metrics = json.loads((out / "metrics.json").read_text())

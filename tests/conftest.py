@@ -226,14 +226,20 @@ class SMTPSink:
         return self.messages
 
 
+def smtp_for(application):
+    """Start a real SMTP server and point `application`'s mail settings at it."""
+    port = free_port()
+    server = SMTPSink(port).start()
+    application.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
+    application.extensions["mail"].server = "127.0.0.1"
+    application.extensions["mail"].port = port
+    return server
+
+
 @pytest.fixture
 def smtp_server(app):
     """A running SMTP server; the app's MAIL_SERVER/MAIL_PORT point at it."""
-    port = free_port()
-    server = SMTPSink(port).start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
-    app.extensions["mail"].server = "127.0.0.1"
-    app.extensions["mail"].port = port
+    server = smtp_for(app)
     yield server
     server.stop()
 
@@ -381,10 +387,6 @@ def bearer(user: User) -> dict[str, str]:
 @pytest.fixture
 def assess_smtp(assess_app):
     """`smtp_server` for `assess_app` (the shared one is bound to the `app` fixture's app)."""
-    port = free_port()
-    server = SMTPSink(port).start()
-    assess_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
-    assess_app.extensions["mail"].server = "127.0.0.1"
-    assess_app.extensions["mail"].port = port
+    server = smtp_for(assess_app)
     yield server
     server.stop()

@@ -31,8 +31,8 @@ def register(app: Flask) -> None:
 @click.option("--file", "path", type=click.Path(dir_okay=False), default=None, help="knowledge-base JSON (default: knowledge/diseases.json)")
 def seed(path: str | None) -> None:
     """Load or refresh disease records from the knowledge base (idempotent)."""
-    from knowledge import KnowledgeBaseError, load_knowledge_base
     from app.services.seed import seed_diseases
+    from knowledge import KnowledgeBaseError, load_knowledge_base
 
     try:
         kb = load_knowledge_base(path or current_app.config.get("KNOWLEDGE_BASE_PATH"))

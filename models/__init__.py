@@ -20,13 +20,13 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
-from models.user import ROLES, User  # noqa: E402
 from models.api_token import ApiToken  # noqa: E402
-from models.disease import URGENCY_LEVELS, Disease  # noqa: E402
-from models.diagnosis import REVIEW_OUTCOMES, TRIAGE_LEVELS, Diagnosis, Review  # noqa: E402
 from models.audit import AuditEvent  # noqa: E402
+from models.diagnosis import REVIEW_OUTCOMES, TRIAGE_LEVELS, Diagnosis, Review  # noqa: E402
+from models.disease import URGENCY_LEVELS, Disease  # noqa: E402
 from models.model_version import ModelVersion  # noqa: E402
 from models.outbox import OutboxMessage  # noqa: E402
+from models.user import ROLES, User  # noqa: E402
 
 __all__ = [
     "ROLES", "REVIEW_OUTCOMES", "TRIAGE_LEVELS", "URGENCY_LEVELS",

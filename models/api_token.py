@@ -30,7 +30,7 @@ class ApiToken(db.Model):
     user = relationship("User")
 
     @classmethod
-    def issue(cls, user, max_age_seconds: int) -> tuple["ApiToken", str]:
+    def issue(cls, user, max_age_seconds: int) -> tuple[ApiToken, str]:
         """Create a token row; returns (row, plain token). The plain token is never stored."""
         plain = secrets.token_urlsafe(32)
         row = cls(user=user, token_hash=hash_token(plain), expires_at=utcnow() + timedelta(seconds=max_age_seconds))

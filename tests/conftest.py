@@ -15,7 +15,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from app import create_app  # noqa: E402
-from models import User, db as _db  # noqa: E402
+from models import User  # noqa: E402
+from models import db as _db
 
 PASSWORD = "correct-Horse-9-battery"
 TEST_UA = "pytest-client"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import g, request
@@ -14,7 +14,7 @@ from models.api_token import hash_token
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def user_from_bearer():
@@ -27,7 +27,7 @@ def user_from_bearer():
     # The user comes with the token in one query (every API request needs both).
     row = db.session.scalar(db.select(ApiToken).options(joinedload(ApiToken.user))
                             .where(ApiToken.token_hash == hash_token(plain)))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         return None
     if not row.user.is_active:

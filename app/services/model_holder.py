@@ -46,7 +46,7 @@ class ModelHolder:
         self._deferred = False  # True: load on first use (CLI commands that never predict)
 
     @classmethod
-    def from_app(cls, app) -> "ModelHolder":
+    def from_app(cls, app) -> ModelHolder:
         holder = cls(
             app.config.get("MODEL_DIR"),
             sync_interval=float(app.config.get("MODEL_SYNC_INTERVAL", 5.0)),

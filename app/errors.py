@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
@@ -71,4 +71,3 @@ def register(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", InternalServerError.description)
 
-    _ = ServiceUnavailable  # re-exported for services that raise 503

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import time
 from pathlib import Path
 
@@ -265,7 +264,6 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     return path
 
 
-_ = threading  # kept for live-server fixtures in browser tests
 
 
 # -- learning loop (ML pages, registry, export): assessments, reviews, tiny model versions -------
@@ -391,3 +389,17 @@ def assess_smtp(assess_app):
     server = smtp_for(assess_app)
     yield server
     server.stop()
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF's content streams (fpdf2 writes them zlib-compressed), for assertions."""
+    import re
+    import zlib
+
+    chunks = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(m.group(1)).decode("latin-1"))
+        except zlib.error:
+            chunks.append(m.group(1).decode("latin-1"))
+    return "".join(chunks)

@@ -3,9 +3,7 @@ explanations, micro-batching, PDF."""
 
 from __future__ import annotations
 
-import re
 import threading
-import zlib
 
 import pytest
 
@@ -13,6 +11,7 @@ from app.services import assessment as svc
 from app.services.inference import MicroBatcher, get_batcher
 from app.services.review import AlreadyReviewed, create_review
 from models import AuditEvent, Diagnosis, Review, db
+from tests.conftest import pdf_text
 
 
 def _events(action):
@@ -203,16 +202,6 @@ def test_promotion_is_followed_before_predicting(assess_app, assess_users, tiny_
     assert d.model_version == "promoted-test-version"
 
 
-def _pdf_text(data: bytes) -> str:
-    chunks = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            chunks.append(zlib.decompress(m.group(1)).decode("latin-1"))
-        except zlib.error:
-            chunks.append(m.group(1).decode("latin-1"))
-    return "".join(chunks)
-
-
 def test_pdf_is_a_pdf_with_the_advice():
     from app.services.pdf import summary_pdf
 
@@ -222,5 +211,5 @@ def test_pdf_is_a_pdf_with_the_advice():
                        abstain_message="Please add detail.", disclaimer="Not a diagnosis.", review=None,
                        emergency_number="112")
     assert data.startswith(b"%PDF")
-    text = _pdf_text(data)
+    text = pdf_text(data)
     assert "Call 112 now." in text and "Get help now." in text and "We are not sure" in text

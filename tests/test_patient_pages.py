@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import zlib
-
 import pytest
 
 from app.services import assessment as svc
 from models import Diagnosis, OutboxMessage, db
-from tests.conftest import client_for
-
-
-def _pdf_text(data: bytes) -> str:
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
-        except zlib.error:
-            out.append(m.group(1).decode("latin-1"))
-    return "".join(out)
+from tests.conftest import client_for, pdf_text
 
 
 def _self(users, text, who="patient"):
@@ -79,7 +66,7 @@ def test_summary_pdf(assess_app, assess_users):
     resp = client_for(assess_app, assess_users["patient"]).get(f"/me/assessments/{d.id}/summary.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert resp.data.startswith(b"%PDF")
-    text = _pdf_text(resp.data)
+    text = pdf_text(resp.data)
     assert "Emergency: call the emergency number now" in text and "Call 112 / 999 / 911 now." in text
 
 

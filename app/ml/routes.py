@@ -127,14 +127,19 @@ def promote(version: str):
         except registry.RegistryError as exc:
             flash(str(exc), "error")
             return redirect(url_for("ml.versions"))
-        flash(f"Now serving {result.version} (was {result.previous or 'none'}).", "success")
-        if result.link_warning:
-            flash(f"Served in the database, but: {result.link_warning}", "error")
-        return redirect(url_for("ml.versions"))
+        return _switched(result, "Now serving")
     served = registry.served_version()
     comparison = registry.compare(served, mv) if served is not None and served.id != mv.id else None
     return render_template("ml/confirm_promote.html", mv=mv, served=served, form=form, comparison=comparison), (
         400 if request.method == "POST" else 200)
+
+
+def _switched(result, verb: str):
+    """Flash the outcome of a promote or rollback and go back to the versions page."""
+    flash(f"{verb} {result.version} (was {result.previous or 'none'}).", "success")
+    if result.link_warning:
+        flash(f"Served in the database, but: {result.link_warning}", "error")
+    return redirect(url_for("ml.versions"))
 
 
 @bp.route("/rollback", methods=["GET", "POST"])
@@ -154,10 +159,7 @@ def rollback():
         except registry.RegistryError as exc:
             flash(str(exc), "error")
             return redirect(url_for("ml.versions"))
-        flash(f"Rolled back to {result.version} (was {result.previous or 'none'}).", "success")
-        if result.link_warning:
-            flash(f"Served in the database, but: {result.link_warning}", "error")
-        return redirect(url_for("ml.versions"))
+        return _switched(result, "Rolled back to")
     served = registry.served_version()
     return render_template("ml/confirm_rollback.html", target=target, served=served, form=form), (
         400 if request.method == "POST" else 200)

@@ -202,3 +202,16 @@ def test_openapi_documents_the_endpoints(assess_app):
     assert "AssessmentIn" in str(post["requestBody"])
     assert "/api/v1/assessments/{diagnosis_id}/review" in spec["paths"]
     assert "/api/v1/assessments/{diagnosis_id}/explanation" in spec["paths"]
+
+
+def test_lone_surrogate_in_symptoms_is_a_clear_422(assess_app, assess_users):
+    """JSON may carry "\\ud800" (an unpaired surrogate): refused as invalid text, never a 500."""
+    from models import Diagnosis
+
+    c = assess_app.test_client()
+    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+                  data='{"symptoms": "chest pain \\ud800 since this morning"}', content_type="application/json")
+    assert resp.status_code == 422
+    assert "not valid text" in resp.get_json()["error"]["fields"]["json"]["symptoms"][0] \
+        or "not valid text" in resp.get_json()["error"]["message"]
+    assert db.session.query(Diagnosis).count() == 0

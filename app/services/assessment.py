@@ -173,6 +173,15 @@ def _precompile(diseases: tuple[Any, ...]) -> None:
 
 # -- validation ---------------------------------------------------------------------------
 
+def _is_valid_unicode(text: str) -> bool:
+    """False for strings that cannot be stored or tokenised (unpaired surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_input(symptoms: Any, age: Any = None, sex: Any = None) -> tuple[str, int | None, str | None]:
     """Normalise and check the three inputs; raises InvalidInput naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -180,6 +189,8 @@ def clean_input(symptoms: Any, age: Any = None, sex: Any = None) -> tuple[str, i
     text = symptoms.strip() if isinstance(symptoms, str) else None
     if text is None or not text:
         errors["symptoms"] = ["Please describe the symptoms."]
+    elif not _is_valid_unicode(text):  # e.g. a lone surrogate from a JSON "\ud800" escape
+        errors["symptoms"] = ["The description contains characters that are not valid text."]
     elif len(text) < MIN_SYMPTOM_CHARS:
         errors["symptoms"] = [f"Please write at least {MIN_SYMPTOM_CHARS} characters."]
     elif len(text) > max_chars:

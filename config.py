@@ -36,6 +36,12 @@ class Config:
     TRAINING_JOB_TEXTS_PER_CONDITION = int(os.environ.get("TRAINING_JOB_TEXTS_PER_CONDITION", "0")) or None
     TRAINING_JOB_THREADS = int(os.environ.get("TRAINING_JOB_THREADS", "0")) or None  # torch CPU threads
 
+    # Inference (app/services/inference.py): batcher threads (None: one per core with ONNX, else 1)
+    # and torch intra-op threads (PyTorch engine only). MODEL_BACKEND (auto/onnx/torch) is read by
+    # training.predictor.Classifier.load.
+    INFERENCE_WORKERS = int(os.environ.get("INFERENCE_WORKERS", "0")) or None
+    INFERENCE_THREADS = int(os.environ.get("INFERENCE_THREADS", "0")) or None
+
     # Assessment: below this calibrated top probability the model abstains.
     ABSTAIN_THRESHOLD = float(os.environ.get("ABSTAIN_THRESHOLD", "0.35"))
     MAX_SYMPTOM_CHARS = int(os.environ.get("MAX_SYMPTOM_CHARS", "2000"))

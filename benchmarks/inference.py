@@ -189,16 +189,37 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def worker_rss_mb(master_pid: int) -> float | None:
+def _get(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    return conn.getresponse().read().decode()
+
+
+def worker_pid(master_pid: int) -> int | None:
     try:
         children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     except OSError:
         return None
-    for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+    return int(children[0]) if children else None
+
+
+def worker_rss_mb(master_pid: int) -> float | None:
+    pid = worker_pid(master_pid)
+    if pid is None:
+        return None
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
     return None
+
+
+def worker_cpu_s(master_pid: int) -> float:
+    """User + system CPU seconds of the worker so far (all its threads)."""
+    pid = worker_pid(master_pid)
+    if pid is None:
+        return float("nan")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def drive(server: Server, path: str, texts: list[str], concurrency: int, headers: dict[str, str]) -> dict[str, Any]:
@@ -235,10 +256,12 @@ def drive(server: Server, path: str, texts: list[str], concurrency: int, headers
     latencies.clear()
     errors = 0
     log_start, stats_start = server.mark()
+    cpu_start = worker_cpu_s(server.proc.pid)
     start = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, texts))
     wall = time.perf_counter() - start
+    cpu = worker_cpu_s(server.proc.pid) - cpu_start
     log_end, stats_end = server.mark()
     lat = sorted(latencies) or [float("nan")]
     srv = server.server_ms(log_start, log_end, path) or [float("nan")]
@@ -249,6 +272,10 @@ def drive(server: Server, path: str, texts: list[str], concurrency: int, headers
         "server_p95_ms": _p95(srv),
         "rps": len(latencies) / wall,
         "errors": errors,
+        # CPU the server's worker spent per request, and the cores it kept busy: with a 2-core
+        # machine shared with this client, throughput is bounded by cores / CPU per request
+        "cpu_ms_per_request": 1000 * cpu / max(1, len(texts)),
+        "server_cores_busy": cpu / wall,
     }
     if stats_end.get("batches") is not None:
         batches = stats_end["batches"] - stats_start.get("batches", 0)
@@ -293,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=16, help="gunicorn gthread threads per worker")
     ap.add_argument("--words", type=int, default=40)
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
+    ap.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto",
+                    help="the app's MODEL_BACKEND (the baseline always runs transformers' pipeline)")
     ap.add_argument(
         "--torch-threads",
         type=int,
@@ -312,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = make_texts(args.requests, args.words)
     results: dict[str, dict[int, dict[str, float]]] = {}
-    rss = None
+    rss = backend = None
     with tempfile.TemporaryDirectory(prefix="bench-inference-") as tmpdir:
         tmp = Path(tmpdir)
         threads = str(args.torch_threads)
@@ -334,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
             "OUTBOX_WORKER": "0",
             "RATELIMIT_ENABLED": "0",
             "MODEL_SYNC_INTERVAL": "5",
+            "MODEL_BACKEND": args.backend,
         }
         token = setup_app_db(tmp, app_env)
 
@@ -341,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         proc = gunicorn("app:create_app()", port, app_env, args.threads, ROOT, tmp)
         try:
             wait_ready(port, "/api/v1/health", proc)
+            backend = json.loads(_get(port, "/api/v1/health")).get("model_backend")
             rss = worker_rss_mb(proc.pid)
             server = Server(port, proc, tmp, "/api/v1/health")
             results["app"] = {
@@ -364,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"model: {model}  requests: {args.requests}  words/text: {args.words}  "
-        f"gunicorn: 1 worker x {args.threads} threads  torch threads: {args.torch_threads} (both)"
+        f"gunicorn: 1 worker x {args.threads} threads  torch threads: {args.torch_threads} (both)  "
+        f"app engine: {backend}"
     )
     print("latency in ms: client-side over loopback / server-side (gunicorn request time)")
     print(
@@ -382,6 +414,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if a.get("batch_sizes"):
             print(f"       app batch sizes at {c}: {a['batch_sizes']}")
+        print(
+            f"       server CPU per request: app {a['cpu_ms_per_request']:.1f} ms ({a['server_cores_busy']:.2f} cores busy), "
+            f"baseline {b['cpu_ms_per_request']:.1f} ms ({b['server_cores_busy']:.2f} cores busy)"
+        )
     print(f"app worker RSS with the model loaded: {rss:.0f} MB" if rss else "app worker RSS: unavailable")
     c16 = max(args.concurrency)
     print(
@@ -390,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
                 "app": results["app"],
                 "baseline": results["baseline"],
                 "worker_rss_mb": rss,
+                "app_engine": backend,
                 "torch_threads": args.torch_threads,
                 "gunicorn_threads": args.threads,
                 "targets": {

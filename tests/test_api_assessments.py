@@ -215,3 +215,26 @@ def test_lone_surrogate_in_symptoms_is_a_clear_422(assess_app, assess_users):
     assert "not valid text" in resp.get_json()["error"]["fields"]["json"]["symptoms"][0] \
         or "not valid text" in resp.get_json()["error"]["message"]
     assert db.session.query(Diagnosis).count() == 0
+
+
+def test_health_names_the_engine_and_concurrent_predictions_agree(assess_app):
+    """The tiny model is served by ONNX Runtime from several batcher threads; results under
+    concurrency (batched, padded together) equal one-at-a-time results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.services.inference import current_model, default_workers, get_batcher
+
+    health = assess_app.test_client().get("/api/v1/health").get_json()
+    assert health["model_backend"] == "onnx" and health["model_version"]
+    clf = current_model(assess_app).classifier
+    texts = ["it burns when I pee", "runny nose and sneezing for two days", "big toe red hot and agony",
+             "headache behind one eye with flashing lights", "itchy rash on my elbows"] * 4
+    expected = clf.predict(texts, top_k=3)
+    batcher = get_batcher(assess_app)
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        got = list(pool.map(lambda t: batcher.predict(clf, t, top_k=3), texts))
+    for want, have in zip(expected, got, strict=True):
+        assert [p.icd10 for p in have] == [p.icd10 for p in want]
+        assert [p.probability for p in have] == pytest.approx([p.probability for p in want], abs=1e-5)
+    assert sum(t.is_alive() for t in batcher._pool) == default_workers()
+    assert batcher.stats()["items"] >= len(texts)

@@ -88,7 +88,8 @@ def test_missing_model_runs_degraded(app_factory, tmp_path):
     _assert_degraded(application, "no-such-model")
 
 
-@pytest.mark.parametrize("damage", ["truncated_weights", "garbage_labels", "missing_config", "empty_dir"])
+@pytest.mark.parametrize(
+    "damage", ["truncated_weights", "truncated_onnx", "garbage_labels", "missing_config", "empty_dir"])
 def test_corrupt_model_runs_degraded(app_factory, tmp_path, tiny_model_dir, damage):
     broken = tmp_path / "broken"
     if damage == "empty_dir":
@@ -98,6 +99,9 @@ def test_corrupt_model_runs_degraded(app_factory, tmp_path, tiny_model_dir, dama
     if damage == "truncated_weights":
         weights = next(broken.glob("*.safetensors"))
         weights.write_bytes(weights.read_bytes()[:1000])
+    elif damage == "truncated_onnx":  # the graph the app serves (training/onnx_export.py)
+        graph = broken / "model.onnx"
+        graph.write_bytes(graph.read_bytes()[:1000])
     elif damage == "garbage_labels":
         (broken / "labels.json").write_text("{not json")
     elif damage == "missing_config":

@@ -1,4 +1,4 @@
-"""``python -m training {train,evaluate,predict,ensure-default}``."""
+"""``python -m training {train,evaluate,predict,ensure-default,export-onnx}``."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--keep-checkpoints", action="store_true")
     t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--no-onnx", action="store_true", help="skip the ONNX serving graph (the app then serves with PyTorch)")
     t.add_argument("--stop-after-epoch", type=int, default=None, help=argparse.SUPPRESS)  # test hook
 
     e = sub.add_parser("evaluate", help="metrics of a model on a labelled .csv/.jsonl file")
@@ -73,16 +74,36 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--text-column", default="text")
     e.add_argument("--label-column", default="label")
     e.add_argument("--details", action="store_true", help="add the per-class report")
+    e.add_argument("--backend", choices=("auto", "onnx", "torch"), default=None, help=BACKEND_HELP)
 
     pr = sub.add_parser("predict", help="ranked conditions for each TEXT, as JSON")
     pr.add_argument("--model", required=True)
     pr.add_argument("--top-k", type=int, default=5)
+    pr.add_argument("--backend", choices=("auto", "onnx", "torch"), default=None, help=BACKEND_HELP)
     pr.add_argument("texts", nargs="+", metavar="TEXT")
 
     d = sub.add_parser("ensure-default", help="train the default model unless MODELS_DIR/current is valid")
     d.add_argument("--models-dir", default="instance/models")
     d.add_argument("--force", action="store_true")
+
+    x = sub.add_parser("export-onnx", help="add the ONNX serving graph to an existing artifact (checked against PyTorch)")
+    x.add_argument("--model", required=True)
+    x.add_argument("--fp32", action="store_true", help="keep the embedder fp32 (default: int8 if the dev set allows)")
     return p
+
+
+BACKEND_HELP = "inference engine (default: MODEL_BACKEND, else auto = ONNX Runtime when the artifact has model.onnx)"
+
+
+def _load_classifier(path: str, backend: str | None = None):
+    """The artifact's Classifier, or None after printing why it cannot be loaded."""
+    from .predictor import Classifier, ModelLoadError
+
+    try:
+        return Classifier.load(path, backend=backend)
+    except ModelLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
 
 
 def config_from_args(a: argparse.Namespace):
@@ -115,6 +136,7 @@ def config_from_args(a: argparse.Namespace):
     cfg.data.text_column, cfg.data.label_column = a.text_column, a.label_column
     cfg.resume, cfg.set_current, cfg.keep_checkpoints = a.resume, a.set_current, a.keep_checkpoints
     cfg.progress = not a.no_progress
+    cfg.export_onnx = not a.no_onnx
     cfg.stop_after_epoch = a.stop_after_epoch
     return cfg
 
@@ -179,12 +201,9 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
 
     from .data import DataError, load_labeled_file
     from .evaluation import compute_metrics
-    from .predictor import Classifier, ModelLoadError
 
-    try:
-        clf = Classifier.load(a.model)
-    except ModelLoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    clf = _load_classifier(a.model, a.backend)
+    if clf is None:
         return 2
     # labels may be a name, alias or code of the model's conditions
     index: dict[str, str] = {}
@@ -221,17 +240,14 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
     m["ece_uncalibrated"] = compute_metrics(raw_logits, y, [n for n, _ in clf.labels], 1.0, detailed=False)["ece"]
     m["temperature"] = clf.temperature
     m["model_version"] = clf.version
+    m["backend"] = clf.backend
     print(json.dumps(m, indent=None if not a.details else 2))
     return 0
 
 
 def cmd_predict(a: argparse.Namespace) -> int:
-    from .predictor import Classifier, ModelLoadError
-
-    try:
-        clf = Classifier.load(a.model)
-    except ModelLoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    clf = _load_classifier(a.model, a.backend)
+    if clf is None:
         return 2
     preds = clf.predict(a.texts, top_k=a.top_k)
     print(
@@ -256,9 +272,50 @@ def cmd_ensure_default(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_onnx(a: argparse.Namespace) -> int:
+    from .predictor import ModelLoadError
+
+    try:
+        from .onnx_export import export_artifact
+
+        info = export_artifact(a.model, _dev_check_set(a.model), int8_embedder=not a.fp32)
+    except (ModelLoadError, ImportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(info, indent=2))
+    return 0
+
+
+def _dev_check_set(model_dir: str):
+    """(texts, label ids) of the model's dev-wording set, for the int8-embedder check; None if absent."""
+    import numpy as np
+
+    from .data import load_heldout, resolve_knowledge_base
+
+    try:
+        cfg = json.loads((Path(model_dir) / "training_config.json").read_text())
+        labels = [entry["icd10"] for entry in cfg["labels"]]
+        kb, _ = resolve_knowledge_base(cfg.get("data", {}).get("knowledge_base"))
+        examples, _, _ = load_heldout(cfg.get("data", {}).get("dev_wording"), "dev_wording.jsonl", kb.label_index())
+    except Exception:  # noqa: BLE001 - no check set: the embedder stays fp32
+        return None
+    code_to_id = {code: i for i, code in enumerate(labels)}
+    known = [e for e in examples if e.label in code_to_id]
+    if not known:
+        return None
+    return [e.text for e in known], np.array([code_to_id[e.label] for e in known])
+
+
+COMMANDS = {
+    "train": cmd_train,
+    "evaluate": cmd_evaluate,
+    "predict": cmd_predict,
+    "ensure-default": cmd_ensure_default,
+    "export-onnx": cmd_export_onnx,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     a = _parser().parse_args(argv)
-    return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "ensure-default": cmd_ensure_default}[
-        a.command
-    ](a)
+    return COMMANDS[a.command](a)

@@ -74,6 +74,7 @@ class TrainConfig:
     keep_checkpoints: bool = False
     embed_blend: float | None = None  # None: decide on dev_wording; 0: off
     blend_linear: bool = False  # also try a logistic-regression embedding scorer
+    export_onnx: bool = True  # write model.onnx (the web app's torch-free serving path)
     num_threads: int | None = None
     progress: bool = True
     stop_after_epoch: int | None = None  # test hook: simulate Ctrl-C after this epoch

@@ -31,6 +31,7 @@ def ensure_default_model(models_dir: str | Path, *, force: bool = False, config:
     models_dir = Path(models_dir)
     current = models_dir / "current"
     if not force and current_is_valid(models_dir):
+        _add_onnx_export(current)
         return current
     from .trainer import train
 
@@ -41,3 +42,19 @@ def ensure_default_model(models_dir: str | Path, *, force: bool = False, config:
     result = train(cfg)
     print(f"default model {result.version} ready in {result.seconds:.0f} s")
     return current
+
+
+def _add_onnx_export(current: Path) -> None:
+    """A model trained before the ONNX serving path gets its graphs now (~15 s), once."""
+    from .predictor import EXPORT_INFO, ModelLoadError
+
+    if (current / EXPORT_INFO).is_file():
+        return
+    print(f"adding the ONNX serving graphs to {current.resolve().name} (faster, smaller app; once)")
+    try:
+        from .cli import _dev_check_set
+        from .onnx_export import export_artifact
+
+        export_artifact(current, _dev_check_set(str(current)))
+    except (ImportError, ModelLoadError, RuntimeError) as exc:
+        print(f"warning: no ONNX export ({exc}); the app will serve this model with PyTorch")

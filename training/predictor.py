@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -16,6 +17,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REQUIRED_FILES = ("config.json", "labels.json", "calibration.json", "training_config.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+ONNX_FILE = "model.onnx"  # written by training/onnx_export.py
+EMBEDDER_ONNX_FILE = "embedder.onnx"  # blended artifacts only
+EXPORT_INFO = "onnx.json"  # its record (checksum, outputs); written last
 
 
 class ModelLoadError(RuntimeError):
@@ -26,6 +30,14 @@ class Prediction(NamedTuple):
     disease: str
     icd10: str
     probability: float
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _read_json(path: Path) -> dict:
@@ -40,27 +52,170 @@ def _read_json(path: Path) -> dict:
 
 @dataclass
 class EmbeddingBlend:
-    """Optional: cosine similarity of the text to each condition's description/symptom text.
+    """Optional: similarity of the text's sentence embedding to each condition's text.
 
-    ``weight`` scales the similarity logits added to the classifier's calibrated log-probs.
+    score = embedding @ prototypes.T + bias; ``weight`` scales its log-softmax, added to the
+    classifier's calibrated log-probs; ``temperature`` calibrates the sum.
     """
 
-    model: object
-    tokenizer: object
-    prototypes: np.ndarray  # (num_labels, dim): score = embedding @ prototypes.T + bias
+    prototypes: np.ndarray  # (num_labels, dim)
     bias: np.ndarray  # (num_labels,)
     weight: float
     scale: float
     temperature: float = 1.0
 
 
+class TorchEngine:
+    """PyTorch + transformers: the fine-tuned model and (for a blend) the base embedder."""
+
+    name = "torch"
+
+    def __init__(self, model, tokenizer, max_length: int, embedder=None):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.embedder = embedder
+
+    def outputs(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray | None]:
+        from .modeling import predict_logits, tokenize
+
+        ids = tokenize(self.tokenizer, texts, self.max_length)
+        pad = self.tokenizer.pad_token_id or 0
+        logits = predict_logits(self.model, ids, pad, batch_size).numpy()
+        emb = None
+        if self.embedder is not None:
+            emb = embed_texts(self.embedder, self.tokenizer, texts, self.max_length, batch_size)
+        return logits, emb
+
+
+class OnnxEngine:
+    """ONNX Runtime + the `tokenizers` library: no torch or transformers import at all.
+
+    The classifier and (for a blend) the embedder are separate graphs; the embedder runs on a
+    helper thread while the classifier runs on the caller's, so one request uses both cores
+    when they are free. ``Run`` releases the GIL and may be called from several threads at
+    once; the tokenizer is configured once and afterwards only read.
+    """
+
+    name = "onnx"
+
+    def __init__(self, session, tokenizer, pad_id: int, embedder=None, embedder_int8: bool = False):
+        self.session = session
+        self.embedder = embedder
+        # int8 graphs quantise activations with one scale per tensor, so padding from other texts
+        # in a batch would change a text's result: such an embedder sees one text per call
+        self.embedder_int8 = embedder_int8
+        self.tokenizer = tokenizer
+        self.pad_id = pad_id
+        self._helper = None
+        if embedder is not None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-embedder")
+
+    @classmethod
+    def load(cls, root: Path, max_length: int, threads: int | None = None) -> OnnxEngine:
+        from tokenizers import Tokenizer
+
+        info = _read_json(root / EXPORT_INFO)
+        # the graphs and the weights they came from must be the files that were exported (~0.5 s)
+        checks = [(root / str(info.get("file", ONNX_FILE)), info.get("sha256"))]
+        emb_info = info.get("embedder") if isinstance(info.get("embedder"), dict) else None
+        if emb_info:
+            checks.append((root / str(emb_info.get("file", EMBEDDER_ONNX_FILE)), emb_info.get("sha256")))
+        if isinstance(info.get("weights"), dict):
+            checks.append((root / str(info["weights"].get("file")), info["weights"].get("sha256")))
+        for file, expected in checks:
+            try:
+                digest = sha256_file(file)
+            except OSError as exc:
+                raise ModelLoadError(f"model artifact file missing: {file}") from exc
+            if expected and digest != expected:
+                raise ModelLoadError(f"model artifact file is corrupt: {file}: checksum differs from {EXPORT_INFO}")
+        threads = int(threads or os.environ.get("ONNX_THREADS") or 1)
+        session = _onnx_session(checks[0][0], threads)
+        embedder = _onnx_session(checks[1][0], threads) if emb_info else None
+        try:
+            tok = Tokenizer.from_file(str(root / "tokenizer.json"))
+        except Exception as exc:  # noqa: BLE001
+            raise ModelLoadError(f"model artifact tokenizer files are corrupt or missing in {root}: {exc}") from exc
+        tok.no_padding()
+        tok.enable_truncation(max_length)
+        pad = tok.token_to_id("[PAD]")
+        return cls(session, tok, 0 if pad is None else pad, embedder, bool(emb_info and emb_info.get("int8")))
+
+    def outputs(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray | None]:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = [e.ids for e in encodings]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding per batch
+        logits = np.empty((len(ids), self.num_labels()), dtype=np.float32)
+        emb = None if self.embedder is None else np.empty((len(ids), self.embedding_dim()), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            width = max(len(ids[i]) for i in batch)
+            input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                input_ids[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            feed = {"input_ids": input_ids, "attention_mask": mask}
+            pending = self._helper.submit(self._embed, feed) if self._helper else None
+            logits[batch] = self.session.run(None, feed)[0]
+            if pending is not None:
+                emb[batch] = pending.result()
+        return logits, emb
+
+    def _embed(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        if not self.embedder_int8 or len(feed["input_ids"]) == 1:
+            return self.embedder.run(None, feed)[0]
+        rows = []
+        for ids, mask in zip(feed["input_ids"], feed["attention_mask"], strict=True):
+            n = int(mask.sum())
+            rows.append(self.embedder.run(None, {"input_ids": ids[None, :n], "attention_mask": mask[None, :n]})[0])
+        return np.concatenate(rows)
+
+    def num_labels(self) -> int:
+        return int(self.session.get_outputs()[0].shape[1])
+
+    def embedding_dim(self) -> int:
+        dim = self.embedder.get_outputs()[0].shape[1]
+        return int(dim) if isinstance(dim, int) else 0
+
+
+def _onnx_session(path: Path, threads: int):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    # a spinning pool steals the core the request threads need; wake on demand instead
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001 - any failure means a broken file
+        raise ModelLoadError(f"model artifact file is corrupt: {path}: {exc}") from exc
+
+
+def onnxruntime_available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 class Classifier:
-    """A trained, calibrated symptom classifier (see DESIGN.md "Python API of the classifier")."""
+    """A trained, calibrated symptom classifier (see DESIGN.md "Python API of the classifier").
+
+    ``engine`` runs the network: ONNX Runtime when the artifact has an exported graph
+    (``model.onnx``, see training/onnx_export.py), otherwise PyTorch. ``MODEL_BACKEND`` (auto,
+    onnx, torch) or ``Classifier.load(path, backend=...)`` chooses.
+    """
 
     def __init__(
         self,
-        model,
-        tokenizer,
+        engine,
         labels: list[tuple[str, str]],
         temperature: float,
         version: str,
@@ -68,8 +223,7 @@ class Classifier:
         path: Path | None = None,
         blend: EmbeddingBlend | None = None,
     ):
-        self.model = model
-        self.tokenizer = tokenizer
+        self.engine = engine
         self.labels = labels
         self.temperature = float(temperature)
         self.version = version
@@ -77,12 +231,14 @@ class Classifier:
         self.path = path
         self.blend = blend
 
+    @property
+    def backend(self) -> str:
+        return self.engine.name
+
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Classifier:
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
+    def load(cls, path: str | os.PathLike, backend: str | None = None) -> Classifier:
         root = Path(path)
         if not root.is_dir():
             raise ModelLoadError(f"model artifact not found: {root} is not a directory")
@@ -107,6 +263,35 @@ class Classifier:
         if not np.isfinite(temperature) or temperature <= 0:
             raise ModelLoadError(f"model artifact file is corrupt: {root / 'calibration.json'}: bad temperature")
 
+        blend = cls._load_blend(root, calib)
+        backend = (backend or os.environ.get("MODEL_BACKEND") or "auto").lower()
+        if backend not in ("auto", "onnx", "torch"):
+            raise ModelLoadError(f"MODEL_BACKEND must be auto, onnx or torch, not {backend!r}")
+        exported = (root / EXPORT_INFO).is_file()
+        if backend == "onnx" and not exported:
+            raise ModelLoadError(
+                f"model artifact has no ONNX export ({root / EXPORT_INFO}); "
+                f"run: python -m training export-onnx --model {root}"
+            )
+        if backend == "onnx" or (backend == "auto" and exported and onnxruntime_available()):
+            engine = OnnxEngine.load(root, max_length)
+            if engine.num_labels() != len(labels):
+                raise ModelLoadError(
+                    f"model artifact file is inconsistent: {root / 'labels.json'} has {len(labels)} labels, "
+                    f"{root / ONNX_FILE} has {engine.num_labels()}"
+                )
+            if blend is not None and (engine.embedder is None or engine.embedding_dim() != blend.prototypes.shape[1]):
+                raise ModelLoadError(
+                    f"model artifact file is inconsistent: {root / EXPORT_INFO} has no embedder matching the blend"
+                )
+        else:
+            engine = cls._load_torch(root, weights, labels, blend is not None, max_length)
+        return cls(engine, labels, temperature, version, max_length, root, blend)
+
+    @staticmethod
+    def _load_torch(root: Path, weights: Path, labels, with_embedder: bool, max_length: int) -> TorchEngine:
+        from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
+
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(root), local_files_only=True)
         except Exception as exc:  # noqa: BLE001 - any failure means a broken artifact
@@ -120,18 +305,20 @@ class Classifier:
                 f"model artifact file is inconsistent: {root / 'labels.json'} has {len(labels)} labels, "
                 f"{root / 'config.json'} has {model.config.num_labels}"
             )
-        model.eval()
-        blend = cls._load_blend(root, calib)
-        return cls(model, tokenizer, labels, temperature, version, max_length, root, blend)
+        embedder = None
+        if with_embedder:
+            edir = root / "embedder"
+            try:
+                embedder = AutoModel.from_pretrained(str(edir), local_files_only=True).eval()
+            except Exception as exc:  # noqa: BLE001
+                raise ModelLoadError(f"model artifact embedder is corrupt or missing: {edir}: {exc}") from exc
+        return TorchEngine(model.eval(), tokenizer, max_length, embedder)
 
     @staticmethod
     def _load_blend(root: Path, calib: dict) -> EmbeddingBlend | None:
         info = calib.get("embedding_blend") or {}
         if not info or not info.get("weight"):
             return None
-        from transformers import AutoModel, AutoTokenizer
-
-        edir = root / "embedder"
         proto = root / info.get("prototypes", "prototypes.npy")
         bias = root / info.get("bias", "prototype_bias.npy")
         try:
@@ -139,14 +326,7 @@ class Classifier:
             b = np.load(bias) if bias.is_file() else np.zeros(prototypes.shape[0], dtype=np.float32)
         except Exception as exc:  # noqa: BLE001
             raise ModelLoadError(f"model artifact file is corrupt or missing: {proto}: {exc}") from exc
-        try:
-            model = AutoModel.from_pretrained(str(edir), local_files_only=True).eval()
-            tok = AutoTokenizer.from_pretrained(str(edir), local_files_only=True)
-        except Exception as exc:  # noqa: BLE001
-            raise ModelLoadError(f"model artifact embedder is corrupt or missing: {edir}: {exc}") from exc
         return EmbeddingBlend(
-            model,
-            tok,
             prototypes,
             b,
             float(info["weight"]),
@@ -157,21 +337,20 @@ class Classifier:
     # -- inference ----------------------------------------------------------------------------
 
     def logits(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Uncalibrated logits, label-id order."""
-        from .modeling import predict_logits, tokenize
-
-        ids = tokenize(self.tokenizer, [t or "" for t in texts], self.max_length)
-        pad = self.tokenizer.pad_token_id or 0
-        return predict_logits(self.model, ids, pad, batch_size).numpy()
+        """Uncalibrated classifier logits, label-id order."""
+        texts = [t or "" for t in texts]
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return self.engine.outputs(texts, batch_size)[0]
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Calibrated probabilities, shape (len(texts), len(labels)), label-id order."""
-        texts = list(texts)
+        texts = [t or "" for t in texts]
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        z = self.logits(texts, batch_size) / self.temperature
+        logits, emb = self.engine.outputs(texts, batch_size)
+        z = logits / self.temperature
         if self.blend is not None:
-            emb = embed_texts(self.blend.model, self.blend.tokenizer, texts, self.max_length)
             z = combine_with_similarity(
                 z, emb @ self.blend.prototypes.T + self.blend.bias, self.blend.weight, self.blend.scale
             )
@@ -190,7 +369,7 @@ class Classifier:
         return out
 
     def __repr__(self) -> str:
-        return f"Classifier(version={self.version!r}, labels={len(self.labels)})"
+        return f"Classifier(version={self.version!r}, labels={len(self.labels)}, backend={self.backend!r})"
 
 
 def combine_with_similarity(scaled_logits: np.ndarray, sims: np.ndarray, weight: float, scale: float) -> np.ndarray:

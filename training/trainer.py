@@ -509,11 +509,40 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
         write_json(tmp / "calibration.json", calib)
         write_json(tmp / "training_config.json", resolved)
         write_reports(tmp, metrics, label_names, label_codes, resolved)
+        if cfg.export_onnx:
+            check = None
+            if "dev_wording" in eval_sets:  # where an int8 embedder must keep the blended accuracy
+                check = ([e.text for e in eval_sets["dev_wording"]], logits_by_split["dev_wording"][1])
+            _export_serving_graph(tmp, model, tokenizer, blend, temperature, check, cfg.model.max_length, say)
 
     artifact = write_artifact(Path(cfg.output), version, fill, set_current=cfg.set_current)
     if not cfg.keep_checkpoints:
         shutil.rmtree(ckpt_dir, ignore_errors=True)
     return RunResult(artifact, version, metrics, time.time() - t0, history)
+
+
+def _export_serving_graph(root: Path, model, tokenizer, blend, temperature, check, max_length: int, say) -> None:
+    """model.onnx (+ embedder.onnx) for the web app's fast path; without them it serves with PyTorch."""
+    from .predictor import ModelLoadError
+
+    blend_info = None
+    if blend is not None:
+        blend_info = {"prototypes": blend.W, "bias": blend.b, "weight": blend.weight, "scale": 1.0,
+                      "classifier_temperature": temperature}
+    try:
+        from .onnx_export import export_onnx
+
+        model = model.module if hasattr(model, "module") else model  # unwrap DDP
+        info = export_onnx(root, model.cpu(), tokenizer, blend.embedder.cpu() if blend else None, max_length,
+                           blend=blend_info, check=check)
+    except (ImportError, ModelLoadError, RuntimeError) as exc:
+        say(f"warning: no ONNX export ({exc}); the app will serve this model with PyTorch")
+        return
+    say(f"ONNX serving graphs written (max |logit difference| vs PyTorch {info['max_abs_diff_vs_torch']:.1e})")
+    if "int8_check" in info.get("embedder", {}):
+        c = info["embedder"]["int8_check"]
+        say(f"int8 embedder: top-1/top-3 change {c['change_points']} points on {c['texts']} dev texts -> "
+            f"{'kept' if info['embedder']['int8'] else 'not used (over the limit); fp32 kept'}")
 
 
 def config_from_dict(d: dict) -> TrainConfig:

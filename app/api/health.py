@@ -11,6 +11,7 @@ class HealthSchema(Schema):
     status = fields.String(metadata={"description": "ok, or degraded when no model or no database"})
     model_version = fields.String(allow_none=True)
     model_error = fields.String(allow_none=True)
+    model_backend = fields.String(allow_none=True, metadata={"description": "onnx or torch (see MODEL_BACKEND)"})
     database = fields.String()
 
 
@@ -28,4 +29,11 @@ def health():
     if database == "ok":
         holder.sync_with_registry()
     status = "ok" if (holder.ready and database == "ok") else "degraded"
-    return {"status": status, "model_version": holder.version, "model_error": None if holder.ready else holder.error, "database": database}
+    current = holder.current
+    return {
+        "status": status,
+        "model_version": holder.version,
+        "model_error": None if holder.ready else holder.error,
+        "model_backend": getattr(current.classifier, "backend", None) if current else None,
+        "database": database,
+    }

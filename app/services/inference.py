@@ -1,12 +1,15 @@
-"""Inference: one batcher thread per process owns the classifier calls.
+"""Inference: a few batcher threads per process own the classifier calls.
 
-Why: a BERT forward pass on 16 texts costs little more than on one, so concurrent requests
-(gunicorn gthread workers) are collected for up to ``max_wait`` seconds or ``max_batch`` items and
-predicted together. Running every call on one thread also keeps fast tokenizers (which are not
-safe to share between threads) and torch's intra-op pool from fighting each other.
+Why: concurrent requests (gunicorn gthread workers) are collected for up to ``max_wait``
+seconds or ``max_batch`` items and predicted together, so the per-call overhead is paid once
+per batch. With the ONNX engine a forward pass releases the GIL, so ``workers`` threads (one
+per core by default) run batches side by side on separate cores while the request threads do
+their Python work; each pass uses one intra-op thread, so no thread pool spins on a core that
+another thread needs. With the PyTorch engine (artifacts without model.onnx) one worker is the
+default: transformers' fast tokenizers are not safe to share between threads.
 
-The thread is started lazily and per process id, so an app created before gunicorn forks its
-workers still gets a live batcher in each worker.
+The threads are started lazily and per process id, so an app created before gunicorn forks its
+workers still gets live batchers in each worker.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from collections import Counter
@@ -45,11 +49,17 @@ def default_threads(cpus: int | None = None) -> int:
     return max(1, min(4, cpus // 2))
 
 
+def default_workers(cpus: int | None = None) -> int:
+    """Batcher threads: one per core, 1 to 4 (INFERENCE_WORKERS overrides)."""
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, min(4, cpus))
+
+
 def configure_torch(threads: int | None = None) -> int:
-    """Set torch's intra-op thread count: TORCH_NUM_THREADS, else `default_threads()`."""
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a runtime dependency
+    """Set torch's intra-op thread count (TORCH_NUM_THREADS, else `default_threads()`), if torch
+    is in use at all: the ONNX engine never imports it, and importing it costs ~250 MB."""
+    torch = sys.modules.get("torch")
+    if torch is None:
         return 0
     if threads is None:
         env = os.environ.get("TORCH_NUM_THREADS")
@@ -69,14 +79,22 @@ class _Job:
 
 
 class MicroBatcher:
-    def __init__(self, max_batch: int = DEFAULT_MAX_BATCH, max_wait: float = DEFAULT_MAX_WAIT, threads: int | None = None):
+    def __init__(
+        self,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        threads: int | None = None,
+        workers: int | None = None,
+    ):
         self.max_batch = max(1, max_batch)
         self.max_wait = max(0.0, max_wait)
         self.threads = threads
+        self.workers = workers  # None: default_workers() for thread-safe engines, else 1
         self._pid: int | None = None
         self._queue: queue.Queue[_Job] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._pool: list[threading.Thread] = []
         self._start_lock = threading.Lock()
+        self._count_lock = threading.Lock()
         self._last_batch_size = 1
         self.batches = 0  # counters for benchmarks and tests
         self.items = 0
@@ -103,21 +121,31 @@ class MicroBatcher:
 
     # -- internals -----------------------------------------------------------------------------
     def _submit(self, job: _Job) -> None:
-        self._ensure_thread()
+        self._ensure_threads(job.classifier)
         self._queue.put(job)
 
-    def _ensure_thread(self) -> None:
+    def _wanted_workers(self, classifier: Any) -> int:
+        if self.workers:
+            return max(1, int(self.workers))
+        engine = getattr(classifier, "engine", None)
+        return default_workers() if getattr(engine, "name", "") == "onnx" else 1
+
+    def _ensure_threads(self, classifier: Any) -> None:
         pid = os.getpid()
-        if self._pid == pid and self._thread is not None and self._thread.is_alive():
+        wanted = self._wanted_workers(classifier)
+        if self._pid == pid and sum(t.is_alive() for t in self._pool) >= wanted:
             return
         with self._start_lock:
-            if self._pid == pid and self._thread is not None and self._thread.is_alive():
-                return
-            if self._pid != pid:  # forked: the parent's queue and thread are not ours
+            if self._pid != pid:  # forked: the parent's queue and threads are not ours
                 self._queue = queue.Queue()
+                self._pool = []
             self._pid = pid
-            self._thread = threading.Thread(target=self._loop, name="inference-batcher", daemon=True)
-            self._thread.start()
+            self._pool = [t for t in self._pool if t.is_alive()]
+            while len(self._pool) < wanted:
+                name = f"inference-batcher-{len(self._pool)}"
+                thread = threading.Thread(target=self._loop, name=name, daemon=True)
+                thread.start()
+                self._pool.append(thread)
 
     def _collect(self) -> list[_Job]:
         first = self._queue.get()
@@ -141,24 +169,18 @@ class MicroBatcher:
         return jobs
 
     def _loop(self) -> None:
-        configure_torch(self.threads)
-        try:
-            import torch
-
-            mode = torch.inference_mode
-        except ImportError:  # pragma: no cover
-            from contextlib import nullcontext as mode
+        # the engines run their own torch.inference_mode / ONNX session; nothing to import here
         while True:
             jobs = self._collect()
-            with mode():
-                if jobs[0].call is not None:
-                    self._run_call(jobs[0])
-                    continue
-                groups: dict[int, list[_Job]] = {}
-                for job in jobs:
-                    groups.setdefault(id(job.classifier), []).append(job)
-                for group in groups.values():
-                    self._run_batch(group)
+            configure_torch(self.threads)  # a no-op unless a PyTorch engine is loaded
+            if jobs[0].call is not None:
+                self._run_call(jobs[0])
+                continue
+            groups: dict[int, list[_Job]] = {}
+            for job in jobs:
+                groups.setdefault(id(job.classifier), []).append(job)
+            for group in groups.values():
+                self._run_batch(group)
 
     @staticmethod
     def _run_call(job: _Job) -> None:
@@ -176,9 +198,10 @@ class MicroBatcher:
             for job in group:
                 job.future.set_exception(exc)
             return
-        self.batches += 1
-        self.items += len(group)
-        self.sizes[len(group)] += 1
+        with self._count_lock:
+            self.batches += 1
+            self.items += len(group)
+            self.sizes[len(group)] += 1
         self._last_batch_size = len(group)
         for job, preds in zip(group, results, strict=True):
             job.future.set_result(list(preds)[: job.top_k])
@@ -192,6 +215,7 @@ def get_batcher(app: Any) -> MicroBatcher:
             max_batch=int(app.config.get("INFERENCE_MAX_BATCH", DEFAULT_MAX_BATCH)),
             max_wait=float(app.config.get("INFERENCE_MAX_WAIT_MS", DEFAULT_MAX_WAIT * 1000)) / 1000.0,
             threads=app.config.get("INFERENCE_THREADS"),
+            workers=app.config.get("INFERENCE_WORKERS"),
         )
         app.extensions["inference_batcher"] = batcher
     return batcher

@@ -1,0 +1,152 @@
+"""The ONNX serving path: same numbers as PyTorch, no torch import, clear errors on bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_training import ROOT, tiny_args  # same folder (pytest puts it on sys.path)
+
+from training.cli import main
+from training.predictor import Classifier, ModelLoadError
+
+TEXTS = [
+    "it burns when I pee and I keep needing to go",
+    "runny nose, sneezing, scratchy throat since Monday",
+    "",
+    "my big toe is red hot and agony to touch " * 20,  # truncated at max_length
+    "ça brûle quand j'urine 😀 \u202eRTL",
+    "a",
+]
+
+
+@pytest.fixture(scope="module")
+def blended(tmp_path_factory) -> Path:
+    """A tiny artifact that also blends in base-model sentence embeddings (two graph outputs)."""
+    out = tmp_path_factory.mktemp("onnx") / "model"
+    assert main(tiny_args(out, "--embed-blend", "0.5", epochs=1)) == 0
+    return out
+
+
+def test_training_writes_a_verified_export_and_measures_int8(blended):
+    info = json.loads((blended / "onnx.json").read_text())
+    assert info["file"] == "model.onnx" and info["max_abs_diff_vs_torch"] < 1e-3
+    emb = info["embedder"]
+    assert emb["file"] == "embedder.onnx" and emb["max_abs_diff_vs_torch"] < 1e-3
+    check = emb["int8_check"]  # measured on the dev-wording set (here the 8-text fixture)
+    assert check["texts"] == 8 and len(check["change_points"]) == 2
+    assert emb["int8"] == all(abs(c) <= check["max_change_allowed"] for c in check["change_points"])
+    assert (blended / "model.onnx").is_file() and (blended / "embedder.onnx").is_file()
+    assert not list(blended.glob(".*.tmp"))
+
+
+def test_a_text_gets_the_same_result_alone_or_batched_with_others(blended, tmp_path):
+    """Also with an int8 embedder, whose activation scales would otherwise see other texts' padding."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    clf = Classifier.load(blended, backend="onnx")
+    if not clf.engine.embedder_int8:  # the 8-text dev check refused int8 here: quantise it ourselves
+        quantize_dynamic(str(blended / "embedder.onnx"), str(tmp_path / "e8.onnx"), weight_type=QuantType.QInt8,
+                         per_channel=True)
+        clf.engine.embedder = ort.InferenceSession(str(tmp_path / "e8.onnx"), providers=["CPUExecutionProvider"])
+        clf.engine.embedder_int8 = True
+    together = clf.predict_proba(TEXTS)
+    for i, text in enumerate(TEXTS):
+        np.testing.assert_allclose(clf.predict_proba([text])[0], together[i], atol=1e-6)
+
+
+def test_onnx_and_torch_give_the_same_probabilities_and_tokens(blended, tmp_path, capsys):
+    fp32 = tmp_path / "fp32"  # int8 changes probabilities a little by design: compare fp32 exactly
+    shutil.copytree(blended, fp32)
+    assert main(["export-onnx", "--model", str(fp32), "--fp32"]) == 0
+    assert json.loads(capsys.readouterr().out)["embedder"]["int8"] is False
+    onnx = Classifier.load(fp32, backend="onnx")
+    torch_clf = Classifier.load(fp32, backend="torch")
+    assert (onnx.backend, torch_clf.backend) == ("onnx", "torch")
+    assert onnx.blend is not None and onnx.version == torch_clf.version
+    a, b = onnx.predict_proba(TEXTS), torch_clf.predict_proba(TEXTS)
+    assert a.shape == b.shape == (len(TEXTS), len(onnx.labels))
+    np.testing.assert_allclose(a, b, atol=1e-4)
+    np.testing.assert_allclose(onnx.logits(TEXTS), torch_clf.logits(TEXTS), atol=1e-3)
+    # the tokenizers-library path encodes exactly as transformers does (truncation included)
+    ours = [e.ids for e in onnx.engine.tokenizer.encode_batch(TEXTS)]
+    theirs = torch_clf.engine.tokenizer(TEXTS, truncation=True, max_length=onnx.max_length)["input_ids"]
+    assert ours == theirs and max(len(x) for x in ours) == onnx.max_length
+    # batching (sorted by length, padded) does not change a text's result
+    np.testing.assert_allclose(onnx.predict_proba(TEXTS[:1]), a[:1], atol=1e-5)
+
+
+def test_serving_with_onnx_never_imports_torch_or_transformers(blended):
+    code = (
+        "import sys, json; from training.predictor import Classifier; "
+        f"c = Classifier.load({str(blended)!r}); p = c.predict(['it burns when I pee'], top_k=2); "
+        "print(json.dumps([c.backend, 'torch' in sys.modules, 'transformers' in sys.modules, len(p[0])]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == ["onnx", False, False, 2]
+
+
+def test_bad_exports_are_refused_with_the_file_named(blended, tmp_path, monkeypatch):
+    broken = tmp_path / "broken"
+    shutil.copytree(blended, broken)
+    data = bytearray((broken / "model.onnx").read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte in the weights
+    (broken / "model.onnx").write_bytes(bytes(data))
+    with pytest.raises(ModelLoadError, match="model.onnx.*checksum"):
+        Classifier.load(broken)
+    shutil.copy(blended / "model.onnx", broken / "model.onnx")
+    (broken / "embedder.onnx").write_bytes(b"")
+    with pytest.raises(ModelLoadError, match="embedder.onnx.*checksum"):
+        Classifier.load(broken)
+    (broken / "model.onnx").unlink()
+    with pytest.raises(ModelLoadError, match="missing.*model.onnx"):
+        Classifier.load(broken)
+    # no export record at all: auto serves with PyTorch, a forced onnx says how to export
+    (broken / "onnx.json").unlink()
+    assert Classifier.load(broken).backend == "torch"
+    with pytest.raises(ModelLoadError, match="export-onnx"):
+        Classifier.load(broken, backend="onnx")
+    monkeypatch.setenv("MODEL_BACKEND", "tensorflow")
+    with pytest.raises(ModelLoadError, match="MODEL_BACKEND"):
+        Classifier.load(blended)
+
+
+def test_cli_exports_an_existing_artifact_and_evaluates_both_backends(tmp_path, capsys):
+    out = tmp_path / "plain"
+    assert main(tiny_args(out, "--no-onnx", epochs=1)) == 0
+    assert not (out / "model.onnx").exists() and Classifier.load(out).backend == "torch"
+    capsys.readouterr()
+    assert main(["export-onnx", "--model", str(out)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["file"] == "model.onnx" and "embedder" not in info
+    assert Classifier.load(out).backend == "onnx"
+    data = ROOT / "tests" / "training" / "fixture_unseen.jsonl"
+    results = {}
+    for backend in ("onnx", "torch"):
+        assert main(["evaluate", "--model", str(out), "--data", str(data), "--backend", backend]) == 0
+        results[backend] = json.loads(capsys.readouterr().out)
+    assert results["onnx"]["backend"] == "onnx" and results["torch"]["backend"] == "torch"
+    for key in ("accuracy", "top3_accuracy", "macro_f1"):
+        assert results["onnx"][key] == pytest.approx(results["torch"][key], abs=1e-9)
+    assert main(["export-onnx", "--model", str(tmp_path / "nowhere")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_ensure_default_adds_the_export_to_an_older_current_model(tmp_path, capsys):
+    from training.default_model import ensure_default_model
+
+    models = tmp_path / "models"
+    assert main(tiny_args(models, "--no-onnx", "--set-current", epochs=1)) == 0
+    before = Classifier.load(models / "current")
+    assert before.backend == "torch"
+    assert ensure_default_model(models) == models / "current"  # no retraining: only the export
+    assert "adding the ONNX serving graphs" in capsys.readouterr().out
+    after = Classifier.load(models / "current")
+    assert after.backend == "onnx" and after.version == before.version

@@ -65,7 +65,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
+    RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")  # per client address
+    RATELIMIT_ACCOUNT = os.environ.get("RATELIMIT_ACCOUNT", "30 per hour")  # failed logins per account
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     API_TOKEN_MAX_AGE = int(os.environ.get("API_TOKEN_MAX_AGE", str(24 * 3600)))

@@ -535,3 +535,27 @@ def test_patient_records_are_not_cached(app, world):
     for resp in responses:
         assert resp.status_code == 200
         assert "no-store" in (resp.headers.get("Cache-Control") or ""), resp.request.path
+
+
+def test_failed_logins_are_limited_per_account_from_any_address(app_factory):
+    """A botnet spreads guesses over many addresses: failures count per account as well."""
+    application = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_AUTH="1000 per minute", RATELIMIT_ACCOUNT="3 per hour")
+    with application.app_context():
+        make_user("patient", "victim@example.org")
+        make_user("patient", "bystander@example.org")
+
+        def login(email, password, ip):
+            client = application.test_client()
+            client.environ_base["REMOTE_ADDR"] = ip
+            return client.post("/auth/login", data={"email": email, "password": password}).status_code
+
+        # a correct login is not a failure and does not count
+        assert login("victim@example.org", PASSWORD, "10.0.0.250") == 302
+        assert [login("victim@example.org", "guess", f"10.0.0.{i}") for i in range(3)] == [200] * 3
+        assert login("VICTIM@example.org ", PASSWORD, "10.0.0.99") == 429  # same account, new address
+        assert login("bystander@example.org", PASSWORD, "10.0.0.1") == 302  # other accounts unaffected
+        # the API's password endpoint shares the per-account budget idea
+        tokens = [application.test_client().post("/api/v1/tokens", auth=("bystander@example.org", f"g{i}"),
+                                                 environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code
+                  for i in range(4)]
+        assert tokens == [401, 401, 401, 429]

@@ -144,10 +144,9 @@ def export_onnx(
     info["sha256"] = sha256_file(root / ONNX_FILE)
     if embedder is not None:
         info["embedder"]["sha256"] = sha256_file(root / EMBEDDER_ONNX_FILE)
-    # the weights it was exported from: a damaged artifact is refused as a whole, as with PyTorch
-    weights = next((root / w for w in WEIGHT_FILES if (root / w).is_file()), None)
-    if weights is not None:
-        info["weights"] = {"file": weights.name, "sha256": sha256_file(weights)}
+    # the files it was exported from: a damaged artifact is refused as a whole, as with PyTorch
+    sources = [name for name in (*WEIGHT_FILES, "config.json", "tokenizer.json") if (root / name).is_file()]
+    info["sources"] = {name: sha256_file(root / name) for name in sources}
     write_json(root / EXPORT_INFO, info)  # written last: its presence marks a complete export
     return info
 

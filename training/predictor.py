@@ -107,24 +107,21 @@ class OnnxEngine:
         self.embedder_int8 = embedder_int8
         self.tokenizer = tokenizer
         self.pad_id = pad_id
-        self._helper = None
-        if embedder is not None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-embedder")
+        self._helper = None  # the embedder's thread pool, made on first use (see _helper_pool)
+        self._helper_pid = 0
 
     @classmethod
     def load(cls, root: Path, max_length: int, threads: int | None = None) -> OnnxEngine:
         from tokenizers import Tokenizer
 
         info = _read_json(root / EXPORT_INFO)
-        # the graphs and the weights they came from must be the files that were exported (~0.5 s)
+        # the graphs and the files they came from must be those that were exported (~0.5 s)
         checks = [(root / str(info.get("file", ONNX_FILE)), info.get("sha256"))]
         emb_info = info.get("embedder") if isinstance(info.get("embedder"), dict) else None
         if emb_info:
             checks.append((root / str(emb_info.get("file", EMBEDDER_ONNX_FILE)), emb_info.get("sha256")))
-        if isinstance(info.get("weights"), dict):
-            checks.append((root / str(info["weights"].get("file")), info["weights"].get("sha256")))
+        if isinstance(info.get("sources"), dict):  # weights, config and tokenizer it was exported from
+            checks += [(root / str(name), digest) for name, digest in info["sources"].items()]
         for file, expected in checks:
             try:
                 digest = sha256_file(file)
@@ -159,11 +156,21 @@ class OnnxEngine:
                 input_ids[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1
             feed = {"input_ids": input_ids, "attention_mask": mask}
-            pending = self._helper.submit(self._embed, feed) if self._helper else None
+            pending = self._helper_pool().submit(self._embed, feed) if self.embedder is not None else None
             logits[batch] = self.session.run(None, feed)[0]
             if pending is not None:
                 emb[batch] = pending.result()
         return logits, emb
+
+    def _helper_pool(self):
+        """The embedder's thread, per process: a pool inherited through fork (gunicorn --preload,
+        after the warm-up ran in the parent) has no live thread and would never run the job."""
+        if self._helper is None or self._helper_pid != os.getpid():
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-embedder")
+            self._helper_pid = os.getpid()
+        return self._helper
 
     def _embed(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         if not self.embedder_int8 or len(feed["input_ids"]) == 1:

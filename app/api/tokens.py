@@ -15,6 +15,7 @@ from app.api import UTCDateTime, error_responses
 from app.api.auth import api_auth_required
 from app.extensions import limiter
 from app.services.audit import record
+from app.services.rate_limits import account_key, account_limit, auth_limit
 from models import ApiToken, User, db
 from models._time import utcnow
 
@@ -29,10 +30,6 @@ class TokenSchema(Schema):
     token = fields.String(required=True, metadata={"description": "send as `Authorization: Bearer <token>`; "
                                                                   "shown once, stored only as a hash"})
     expires_at = UTCDateTime(required=True, metadata={"description": "UTC, ISO 8601"})
-
-
-def _rate_limit() -> str:
-    return current_app.config.get("RATELIMIT_AUTH", "10 per minute")
 
 
 def _authenticate() -> User:
@@ -52,8 +49,15 @@ def _authenticate() -> User:
     return user
 
 
+def _account_key() -> str:
+    auth = request.authorization
+    return account_key(auth.username if auth is not None else None)
+
+
 @blp.route("/tokens", methods=["POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=_account_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 401)  # failed passwords, per account
 @blp.response(201, TokenSchema)
 @error_responses(blp, 401, 429)
 @blp.doc(security=[{"basicAuth": []}])

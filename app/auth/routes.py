@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
@@ -24,6 +24,7 @@ from app.auth.forms import (
 from app.extensions import limiter
 from app.services import accounts
 from app.services.accounts import AccountError
+from app.services.rate_limits import account_key, account_limit, auth_limit
 
 INVALID_LOGIN = "Invalid e-mail or password."
 RESET_SENT = ("If an account exists for that e-mail address, we have sent it a link to choose a new "
@@ -31,11 +32,17 @@ RESET_SENT = ("If an account exists for that e-mail address, we have sent it a l
 RESET_INVALID = "This password reset link is invalid, has expired or has already been used. Please request a new one."
 
 
-def _auth_limit() -> str:
-    return current_app.config.get("RATELIMIT_AUTH") or "10 per minute"
+auth_rate_limit = limiter.limit(auth_limit, methods=["POST"])
 
-
-auth_rate_limit = limiter.limit(_auth_limit, methods=["POST"])
+# Failed password attempts per account, whatever address they come from (a botnet spreads its
+# guesses over many IPs, which the per-IP limit alone would not stop). Only failures count, so a
+# user who types the right password is never locked out by their own success.
+login_account_limit = limiter.limit(
+    account_limit,
+    key_func=lambda: account_key(request.form.get("email")),
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 200,  # the form again: a failed login
+)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -74,6 +81,7 @@ def _no_store(resp: Response) -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @auth_rate_limit
+@login_account_limit
 def login():
     target = safe_next(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":

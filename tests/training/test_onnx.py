@@ -150,3 +150,26 @@ def test_ensure_default_adds_the_export_to_an_older_current_model(tmp_path, caps
     assert "adding the ONNX serving graphs" in capsys.readouterr().out
     after = Classifier.load(models / "current")
     assert after.backend == "onnx" and after.version == before.version
+
+
+def test_a_forked_child_still_predicts(blended):
+    """gunicorn --preload forks after the parent's warm-up started the embedder's helper thread."""
+    import os
+
+    clf = Classifier.load(blended, backend="onnx")
+    expected = clf.predict_proba(["it burns when I pee"])
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: must not hang on the parent's (threadless) pool
+        try:
+            got = clf.predict_proba(["it burns when I pee"])
+            os.write(write, b"ok" if np.allclose(got, expected, atol=1e-6) else b"bad")
+        finally:
+            os._exit(0)
+    os.close(write)
+    import select
+
+    ready, _, _ = select.select([read], [], [], 60)
+    result = os.read(read, 8) if ready else b"hung"
+    os.waitpid(pid, 0) if ready else os.kill(pid, 9)
+    assert result == b"ok"

@@ -173,3 +173,32 @@ def test_a_forked_child_still_predicts(blended):
     result = os.read(read, 8) if ready else b"hung"
     os.waitpid(pid, 0) if ready else os.kill(pid, 9)
     assert result == b"ok"
+
+
+def test_a_lone_call_uses_the_two_thread_session_with_the_same_result(blended, monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    clf = Classifier.load(blended, backend="onnx")
+    assert clf.engine.session_wide is not None  # 2 cores: a lone request may use both
+    used = []
+
+    class Spy:  # records which session ran, delegates everything else
+        def __init__(self, real, name):
+            self.real, self.name = real, name
+
+        def run(self, *args):
+            used.append(self.name)
+            return self.real.run(*args)
+
+        def __getattr__(self, attr):
+            return getattr(self.real, attr)
+
+    for name in ("session", "session_wide"):
+        monkeypatch.setattr(clf.engine, name, Spy(getattr(clf.engine, name), name))
+    wide = clf.predict_proba(TEXTS)
+    assert used and set(used) == {"session_wide"}
+    monkeypatch.setattr(clf.engine, "session_wide", None)
+    np.testing.assert_allclose(clf.predict_proba(TEXTS), wide, atol=1e-5)
+    monkeypatch.setenv("ONNX_WIDE_SESSION", "0")
+    assert Classifier.load(blended, backend="onnx").engine.session_wide is None

@@ -30,6 +30,19 @@ def init_security(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     app.after_request(_no_store_for_private_responses)
+    trust_proxies(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address, scheme and host from
+    their X-Forwarded-* headers (werkzeug's ProxyFix), so rate limits and audit events see the
+    real client. Off by default: without a proxy those headers are client-controlled, and
+    trusting them would let anyone pick the address the rate limiter counts."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _no_store_for_private_responses(response):

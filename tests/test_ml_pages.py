@@ -3,6 +3,7 @@ the web (confirm step, CSRF), the agreement dashboard and the active-learning qu
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -331,3 +332,21 @@ def test_queue_rescoring_flags_disagreement_with_the_served_model(app, users, re
     assert item.score > plain.score
     page = client_for(app, users["ml"]).get("/ml/queue?rescore=1").data.decode()
     assert f"served model {a} suggests" in page
+
+
+def test_version_detail_names_the_serving_engine_and_the_int8_decision(app, users, registered, models_root):
+    v = registered[1]
+    c = client_for(app, users["ml"])
+    page = c.get(f"/ml/versions/{v}").data.decode()
+    assert "Serving engine" in page and "ONNX Runtime" in page and "model.onnx" in page
+    # a blended artifact's record with a measured int8 check (as training writes it)
+    record = json.loads((models_root / v / "onnx.json").read_text())
+    record["embedder"] = {"file": "embedder.onnx", "int8": True, "int8_check": {
+        "texts": 201, "top1_top3_fp32": [88.56, 96.02], "top1_top3_int8": [88.56, 96.02],
+        "change_points": [0.0, 0.0], "max_change_allowed": 0.5}}
+    (models_root / v / "onnx.json").write_text(json.dumps(record))
+    page = c.get(f"/ml/versions/{v}").data.decode()
+    assert "<strong>int8</strong>" in page and "measured on 201 dev-wording texts" in page
+    (models_root / v / "onnx.json").unlink()
+    page = c.get(f"/ml/versions/{v}").data.decode()
+    assert "PyTorch (this artifact has no ONNX export)" in page and "export-onnx" in page

@@ -559,3 +559,37 @@ def test_failed_logins_are_limited_per_account_from_any_address(app_factory):
                                                  environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code
                   for i in range(4)]
         assert tokens == [401, 401, 401, 429]
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_forwarded_addresses_are_trusted_only_behind_a_configured_proxy(app_factory, proxies):
+    """Without a proxy X-Forwarded-For is client-controlled and must not dodge the per-address limit."""
+    application = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_AUTH="2 per minute", RATELIMIT_ACCOUNT="1000 per hour",
+                              TRUSTED_PROXIES=proxies)
+    with application.app_context():
+        make_user("patient", "p@example.org")
+        client = application.test_client()
+        statuses = [client.post("/auth/login", data={"email": "p@example.org", "password": "wrong"},
+                                headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in range(4)]
+        # behind a proxy each forwarded client has its own budget; without one the spoofed header is ignored
+        assert statuses == ([200] * 4 if proxies else [200, 200, 429, 429])
+
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_audit_trail_records_the_address_the_rate_limiter_sees(app_factory, proxies):
+    from models import AuditEvent
+
+    application = app_factory(TRUSTED_PROXIES=proxies)
+    with application.app_context():
+        patient = make_user("patient", "p@example.org")
+        d = make_assessment("cough for two days", ddx(("Common cold", "J00", 0.6)), patient=patient,
+                            entered_by=patient, source="self")
+        client = application.test_client()
+        client.environ_base.update(HTTP_USER_AGENT=TEST_UA, HTTP_X_FORWARDED_FOR="198.51.100.7")
+        # a real login, through the proxy like everything after it (the session is bound to the address)
+        assert client.post("/auth/login", data={"email": "p@example.org", "password": PASSWORD}).status_code == 302
+        resp = client.get(f"/me/assessments/{d.id}")
+        assert resp.status_code == 200
+        event = _db.session.scalars(_db.select(AuditEvent).where(AuditEvent.action == "diagnosis.read")).one()
+        assert event.ip == ("198.51.100.7" if proxies else "127.0.0.1")

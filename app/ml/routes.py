@@ -80,6 +80,7 @@ def version_detail(version: str):
         per_class=sorted(registry.per_class_f1(mv.metrics).items(), key=lambda kv: kv[1]),
         plots=registry.artifact_plots(mv),
         card=registry.model_card(mv),
+        export=registry.serving_export(mv),
         holder=_holder(),
     )
 

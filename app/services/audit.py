@@ -19,7 +19,9 @@ def record(action: str, target_type: str | None = None, target_id: Any = None, a
         actor = current_user
     ip = None
     if has_request_context():
-        ip = request.headers.get("X-Forwarded-For", request.remote_addr or "")[:64].split(",")[0].strip() or None
+        # remote_addr: the proxy's X-Forwarded-For is applied by ProxyFix only when TRUSTED_PROXIES
+        # says there is one; read raw, the header is whatever the client wants the trail to say
+        ip = (request.remote_addr or "")[:64] or None
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         actor_email=getattr(actor, "email", None),

@@ -55,6 +55,9 @@ def default_workers(cpus: int | None = None) -> int:
     return max(1, min(4, cpus))
 
 
+_CPU_WORKERS = default_workers()  # os.cpu_count() reads /sys; once per process, not per request
+
+
 def configure_torch(threads: int | None = None) -> int:
     """Set torch's intra-op thread count (TORCH_NUM_THREADS, else `default_threads()`), if torch
     is in use at all: the ONNX engine never imports it, and importing it costs ~250 MB."""
@@ -128,7 +131,7 @@ class MicroBatcher:
         if self.workers:
             return max(1, int(self.workers))
         engine = getattr(classifier, "engine", None)
-        return default_workers() if getattr(engine, "name", "") == "onnx" else 1
+        return _CPU_WORKERS if getattr(engine, "name", "") == "onnx" else 1
 
     def _ensure_threads(self, classifier: Any) -> None:
         pid = os.getpid()

@@ -426,6 +426,18 @@ def model_card(row: ModelVersion, max_chars: int = 50_000) -> str | None:
         return None
 
 
+def serving_export(row: ModelVersion) -> dict | None:
+    """The artifact's ONNX export record (onnx.json: graphs, int8 decision and its measured
+    accuracy change), or None when it is served with PyTorch."""
+    import json
+
+    try:
+        data = json.loads((Path(row.path) / "onnx.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 # -- metrics for display and comparison ----------------------------------------------------------
 
 # (key, label, higher is better); each looked up under several names the training run may use.

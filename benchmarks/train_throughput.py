@@ -52,7 +52,14 @@ def main() -> int:
     from training.data import resolve_knowledge_base
     from training.generator import generate_texts
     from training.modeling import build_model, length_grouped_batches, load_tokenizer, tokenize
-    from training.trainer import freeze_parameters, linear_warmup_decay, param_groups, run_epoch
+    from training.trainer import (
+        Optimisation,
+        TrainTensors,
+        freeze_parameters,
+        linear_warmup_decay,
+        param_groups,
+        run_epoch,
+    )
 
     cfg = TrainConfig(output="unused").resolve()
     cfg.model.tiny = a.tiny
@@ -92,11 +99,11 @@ def main() -> int:
         order = list(range(len(ids)))
         rng.shuffle(order)
         batches = length_grouped_batches(order, lengths, a.batch_size, cfg.optim.length_group_size, rng)
-        run_epoch(model, model, batches[: a.warmup], ids, y, w, tok.pad_token_id, opt, sched, cfg, torch.device("cpu"))
+        step = Optimisation(model, model, opt, sched, cfg, torch.device("cpu"))
+        data = TrainTensors(ids, y, w, tok.pad_token_id)
+        run_epoch(step, data, batches[: a.warmup])
         t = time.perf_counter()
-        n, _ = run_epoch(
-            model, model, batches[a.warmup : total], ids, y, w, tok.pad_token_id, opt, sched, cfg, torch.device("cpu")
-        )
+        n, _ = run_epoch(step, data, batches[a.warmup : total])
         return n / (time.perf_counter() - t)
 
     class DS(torch.utils.data.Dataset):

@@ -133,42 +133,54 @@ def _class_weights_tensor(examples: list[Example]) -> torch.Tensor:
     return torch.tensor([e.weight for e in examples], dtype=torch.float32)
 
 
+@dataclass
+class Optimisation:
+    """What every optimisation step needs: the model (and its DDP wrapper, or itself), the
+    optimiser, the learning-rate schedule, the device and the run's settings."""
+
+    ddp_model: torch.nn.Module
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    scheduler: object
+    cfg: TrainConfig
+    device: torch.device
+
+
+@dataclass
+class TrainTensors:
+    """The encoded training set: token ids, label ids, per-example loss weights, pad id."""
+
+    ids: list[list[int]]
+    y: np.ndarray
+    w: torch.Tensor
+    pad_id: int
+
+
 def run_epoch(
-    ddp_model,
-    model,
-    batches,
-    train_ids,
-    train_y,
-    train_w,
-    pad_id,
-    optimizer,
-    scheduler,
-    cfg: TrainConfig,
-    device: torch.device,
-    bar=None,
-    log_every: int = 0,
-    say=print,
+    opt: Optimisation, data: TrainTensors, batches, bar=None, log_every: int = 0, say=print
 ) -> tuple[int, float]:
     """One pass over ``batches``: forward, weighted loss, backward, clip, step. Returns (samples, loss sum)."""
-    ddp_model.train()
+    opt.ddp_model.train()
+    device, optim_cfg = opt.device, opt.cfg.optim
     autocast = device.type == "cuda"
+    trainable = [p for p in opt.model.parameters() if p.requires_grad]
     t0, n, loss_sum = time.time(), 0, 0.0
     for step, batch in enumerate(batches):
-        enc = collate([train_ids[i] for i in batch], pad_id)
+        enc = collate([data.ids[i] for i in batch], data.pad_id)
         enc = {k: v.to(device) for k, v in enc.items()}
-        y = torch.as_tensor(train_y[batch], device=device)
-        w = train_w[batch].to(device)
+        y = torch.as_tensor(data.y[batch], device=device)
+        w = data.w[batch].to(device)
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
-            logits = ddp_model(**enc).logits
+            logits = opt.ddp_model(**enc).logits
         loss_each = torch.nn.functional.cross_entropy(
-            logits.float(), y, reduction="none", label_smoothing=cfg.optim.label_smoothing
+            logits.float(), y, reduction="none", label_smoothing=optim_cfg.label_smoothing
         )
         loss = (loss_each * w).sum() / w.sum()
-        optimizer.zero_grad(set_to_none=True)
+        opt.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], cfg.optim.max_grad_norm)
-        optimizer.step()
-        scheduler.step()
+        torch.nn.utils.clip_grad_norm_(trainable, optim_cfg.max_grad_norm)
+        opt.optimizer.step()
+        opt.scheduler.step()
         n += len(batch)
         loss_sum += float(loss.detach()) * len(batch)
         rate = n / max(1e-6, time.time() - t0)
@@ -318,17 +330,9 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
         ep_t = time.time()
         try:
             ep_n, loss_sum = run_epoch(
-                ddp_model,
-                model,
+                Optimisation(ddp_model, model, optimizer, scheduler, cfg, ctx.device),
+                TrainTensors(train_ids, train_y, train_w, pad_id),
                 batches,
-                train_ids,
-                train_y,
-                train_w,
-                pad_id,
-                optimizer,
-                scheduler,
-                cfg,
-                ctx.device,
                 bar,
                 say=say,
                 log_every=max(1, len(batches) // 5) if ctx.is_main and not cfg.progress else 0,

@@ -77,16 +77,22 @@ def create_user(email: str, role: str, name: str | None) -> None:
 
 
 @click.command("bootstrap-admin")
-@click.option("--email", default="admin@localhost", show_default=True)
+@click.option("--email", default="admin@example.org", show_default=True)
 def bootstrap_admin(email: str) -> None:
     """Create the first admin with a generated password, printed once; no-op if an admin exists."""
     import secrets as _secrets
 
+    from app.services.accounts import AccountError, normalize_email
+
     if db.session.scalar(db.select(User).where(User.role == "admin").limit(1)):
         click.echo("an admin account already exists; nothing created")
         return
+    try:  # the login form looks addresses up by this spelling: anything else could never log in
+        email = normalize_email(email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
     password = _secrets.token_urlsafe(15)
-    user = User(email=email.lower(), name="Administrator", role="admin")
+    user = User(email=email, name="Administrator", role="admin")
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

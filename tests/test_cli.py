@@ -105,13 +105,33 @@ def test_create_user_rejects_weak_password(runner, db, monkeypatch):
     assert db.session.query(User).count() == 0
 
 
-def test_bootstrap_admin_prints_generated_password_once(runner, db):
+def test_bootstrap_admin_prints_generated_password_once(app, runner, db):
     first = runner.invoke(args=["bootstrap-admin"])
     assert first.exit_code == 0
+    email = first.output.split("Admin account created: ")[1].split()[0]
     password = first.output.split("Password (shown once, store it now): ")[1].split()[0]
     admin = db.session.scalar(db.select(User).where(User.role == "admin"))
-    assert admin.check_password(password)
+    assert admin.check_password(password) and admin.email == email == "admin@example.org"
+    # what the README tells the admin to do: log in with the printed address and password
+    login = app.test_client().post("/auth/login", data={"email": email, "password": password})
+    assert login.status_code == 302, "the printed admin credentials do not log in"
     second = runner.invoke(args=["bootstrap-admin"])
     assert "already exists" in second.output and password not in second.output
-    other = runner.invoke(args=["bootstrap-admin", "--email", "b@localhost"])
+    other = runner.invoke(args=["bootstrap-admin", "--email", "b@example.org"])
     assert db.session.query(User).count() == 1 and "already exists" in other.output
+
+
+def test_bootstrap_admin_refuses_an_address_nobody_could_log_in_with(runner, db):
+    result = runner.invoke(args=["bootstrap-admin", "--email", "admin@localhost"])
+    assert result.exit_code != 0 and "valid e-mail" in result.output
+    assert db.session.query(User).count() == 0
+
+
+def test_an_account_stored_before_validation_can_still_log_in(app, db):
+    """Installs bootstrapped with the old default admin@localhost keep working."""
+    legacy = User(email="admin@localhost", name="Administrator", role="admin")
+    legacy.set_password("an-old-generated-password")
+    db.session.add(legacy)
+    db.session.commit()
+    login = app.test_client().post("/auth/login", data={"email": "Admin@localhost ", "password": "an-old-generated-password"})
+    assert login.status_code == 302

@@ -18,6 +18,8 @@ Files (recorded, with checksums, in ``onnx.json``, which is written last):
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import warnings
 from collections.abc import Sequence
@@ -89,6 +91,17 @@ def _run(session, tokenizer, texts: Sequence[str], max_length: int, one_by_one: 
     enc = tokenizer(list(texts), truncation=True, max_length=max_length, padding=True, return_tensors="np")
     feed = {"input_ids": enc["input_ids"].astype(np.int64), "attention_mask": enc["attention_mask"].astype(np.int64)}
     return session.run(None, feed)[0]
+
+
+@contextlib.contextmanager
+def _quiet_root_logger():
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def _blend_accuracy(logits, emb, y, blend: dict) -> tuple[float, float]:
@@ -165,7 +178,8 @@ def _export_embedder(root, embedder, tokenizer, args, max_length, written, blend
 
         q = root / f".{EMBEDDER_ONNX_FILE}.int8.tmp"
         written.append(q)
-        quantize_dynamic(str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True)
+        with _quiet_root_logger():  # the quantiser logs ~40 lines per model to the root logger
+            quantize_dynamic(str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True)
         texts, y = check
         from .modeling import predict_logits, tokenize
 

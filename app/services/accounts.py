@@ -90,7 +90,11 @@ def find_user_by_email(email: str) -> User | None:
     try:
         normalized = normalize_email(email)
     except AccountError:
-        return None
+        # Accounts made before addresses were validated everywhere (the first bootstrap-admin
+        # default was admin@localhost, which the validator rejects) must still be able to log in.
+        normalized = (email or "").strip().lower()
+        if not normalized or len(normalized) > EMAIL_MAX:
+            return None
     return db.session.scalar(select(User).where(User.email == normalized))
 
 

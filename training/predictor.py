@@ -284,13 +284,14 @@ class Classifier:
             labels = [(labels_raw[str(i)]["name"], labels_raw[str(i)]["icd10"]) for i in range(len(labels_raw))]
             temperature = float(calib["temperature"])
             version = str(cfg["version"])
-            max_length = int(cfg.get("model", {}).get("max_length", 128))
+            train_max_length = int(cfg.get("model", {}).get("max_length", 128))
         except (KeyError, TypeError, ValueError) as exc:
             bad = "labels.json" if not isinstance(labels_raw, dict) or "0" not in labels_raw else "calibration.json"
             raise ModelLoadError(f"model artifact file is corrupt: {root / bad}: {exc!r}") from exc
         if not np.isfinite(temperature) or temperature <= 0:
             raise ModelLoadError(f"model artifact file is corrupt: {root / 'calibration.json'}: bad temperature")
 
+        max_length = serving_max_length(root, train_max_length)
         blend = cls._load_blend(root, calib)
         backend = (backend or os.environ.get("MODEL_BACKEND") or "auto").lower()
         if backend not in ("auto", "onnx", "torch"):
@@ -398,6 +399,22 @@ class Classifier:
 
     def __repr__(self) -> str:
         return f"Classifier(version={self.version!r}, labels={len(self.labels)}, backend={self.backend!r})"
+
+
+def serving_max_length(root: Path, train_max_length: int) -> int:
+    """How many tokens of a description the served model reads.
+
+    Training uses short texts (``model.max_length``, 80 by default), but patients write longer
+    ones, often with background before the symptoms: truncating at the training length dropped
+    top-1 on dev-wording texts behind a neutral preamble from 88.6% to 1.5%; reading up to the
+    model's position limit gave 66.7% (docs/performance.md). INFERENCE_MAX_TOKENS caps it.
+    """
+    try:
+        positions = int(_read_json(root / "config.json").get("max_position_embeddings", 512))
+    except (ModelLoadError, TypeError, ValueError):
+        positions = 512
+    cap = int(os.environ.get("INFERENCE_MAX_TOKENS") or 512)
+    return max(train_max_length, min(positions, cap))
 
 
 def combine_with_similarity(scaled_logits: np.ndarray, sims: np.ndarray, weight: float, scale: float) -> np.ndarray:

@@ -19,7 +19,8 @@ TEXTS = [
     "it burns when I pee and I keep needing to go",
     "runny nose, sneezing, scratchy throat since Monday",
     "",
-    "my big toe is red hot and agony to touch " * 20,  # truncated at max_length
+    "my big toe is red hot and agony to touch " * 20,  # ~200 tokens: longer than training's 48
+    "word " * 700,  # truncated at the model's 512 positions
     "ça brûle quand j'urine 😀 \u202eRTL",
     "a",
 ]
@@ -77,7 +78,9 @@ def test_onnx_and_torch_give_the_same_probabilities_and_tokens(blended, tmp_path
     # the tokenizers-library path encodes exactly as transformers does (truncation included)
     ours = [e.ids for e in onnx.engine.tokenizer.encode_batch(TEXTS)]
     theirs = torch_clf.engine.tokenizer(TEXTS, truncation=True, max_length=onnx.max_length)["input_ids"]
-    assert ours == theirs and max(len(x) for x in ours) == onnx.max_length
+    assert ours == theirs
+    # the served length is the model's position limit, not the (short) training length
+    assert onnx.max_length == torch_clf.max_length == 512 and max(len(x) for x in ours) > 48
     # batching (sorted by length, padded) does not change a text's result
     np.testing.assert_allclose(onnx.predict_proba(TEXTS[:1]), a[:1], atol=1e-5)
 
@@ -202,3 +205,18 @@ def test_a_lone_call_uses_the_two_thread_session_with_the_same_result(blended, m
     np.testing.assert_allclose(clf.predict_proba(TEXTS), wide, atol=1e-5)
     monkeypatch.setenv("ONNX_WIDE_SESSION", "0")
     assert Classifier.load(blended, backend="onnx").engine.session_wide is None
+
+
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+def test_words_after_the_training_length_still_count(blended, backend, monkeypatch):
+    """Patients write background first: symptoms beyond training's 48 tokens must change the result."""
+    clf = Classifier.load(blended, backend=backend)
+    background = "I work long shifts and my partner said I should ask about this before the weekend. " * 5
+    assert len(clf.engine.tokenizer.encode(background).ids if backend == "onnx"
+               else clf.engine.tokenizer(background)["input_ids"]) > 48
+    with_symptoms = background + "It burns when I pee and I keep needing to go."
+    assert not np.allclose(clf.predict_proba([with_symptoms]), clf.predict_proba([background]))
+    monkeypatch.setenv("INFERENCE_MAX_TOKENS", "48")  # the old behaviour: the symptoms are cut off
+    short = Classifier.load(blended, backend=backend)
+    assert short.max_length == 48
+    np.testing.assert_allclose(short.predict_proba([with_symptoms]), short.predict_proba([background]), atol=1e-6)

@@ -170,3 +170,26 @@ def test_batcher_counts_batch_sizes(assess_app):
     stats = batcher.stats()
     assert stats["items"] == 6 and sum(size * n for size, n in stats["sizes"].items()) == 6
     assert stats["batches"] < 6 and stats["mean_batch"] > 1
+
+
+def test_occlusion_is_bounded_for_long_texts_and_exact_for_short_ones():
+    """Short texts: one variant per word. Long ones: at most MAX_OCCLUSION_VARIANTS passes, each
+    word scored with its group (the model reads whole long texts, so passes are expensive)."""
+    import numpy as np
+
+    from app.services.explain import MAX_OCCLUSION_VARIANTS, occlusion
+
+    seen = []
+
+    def fake_proba(texts):  # p(label 0) = share of the word "burns" kept; deterministic
+        seen.append(len(texts))
+        return np.array([[t.split().count("burns") / 4, 1 - t.split().count("burns") / 4] for t in texts])
+
+    short = "it burns when I pee"
+    out = occlusion(fake_proba, short, [0])
+    assert seen[-1] == 1 + 5 and out["group_size"] == 1
+    assert out["scores"][0] == [0.0, 0.25, 0.0, 0.0, 0.0]
+    long = " ".join(["filler"] * 150 + ["burns"])
+    out = occlusion(fake_proba, long, [0])
+    assert seen[-1] <= 1 + MAX_OCCLUSION_VARIANTS and out["group_size"] == 4
+    assert len(out["scores"][0]) == 151 and out["scores"][0][-1] == 0.25 and out["scores"][0][0] == 0.0

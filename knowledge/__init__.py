@@ -151,8 +151,11 @@ def parse_condition(raw: Any, where: str) -> Condition:
             Symptom(term=_str(s, "term", sw, max_len=200), frequency=float(freq), lay=_str_list(s, "lay", sw, min_items=1))
         )
 
+    flags_raw = raw.get("red_flags", []) or []
+    if not isinstance(flags_raw, list):  # hypothesis found `true` here crashing with a TypeError
+        raise KnowledgeBaseError(f"{where}: field 'red_flags' must be a list")
     flags = []
-    for j, r in enumerate(raw.get("red_flags", []) or []):
+    for j, r in enumerate(flags_raw):
         rw = f"{where}: red_flags[{j}]"
         if not isinstance(r, dict):
             raise KnowledgeBaseError(f"{rw}: must be an object")

@@ -74,6 +74,17 @@ def test_duplicate_alias_is_rejected(tmp_path):
         parse_knowledge_base(data)
 
 
+@pytest.mark.parametrize("value", [True, 3, "urgent", {"finding": "x"}])
+def test_red_flags_that_are_not_a_list_are_named(value):
+    """Found by hypothesis (tests/test_fuzz_services.py): `"red_flags": true` was a TypeError."""
+    from knowledge import parse_knowledge_base
+
+    data = json.loads(open(load_knowledge_base.__globals__["DEFAULT_PATH"]).read())
+    data["conditions"][1]["red_flags"] = value
+    with pytest.raises(KnowledgeBaseError, match=r"condition #2 .*red_flags.* must be a list"):
+        parse_knowledge_base(data)
+
+
 def test_create_user_from_env_password(runner, db, monkeypatch):
     monkeypatch.setenv("PASSWORD", "Str0ng-enough-pass")
     result = runner.invoke(args=["create-user", "Doc@Example.org", "--role", "clinician"])

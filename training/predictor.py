@@ -165,11 +165,9 @@ class OnnxEngine:
     def _outputs(self, texts: list[str], batch_size: int, session) -> tuple[np.ndarray, np.ndarray | None]:
         encodings = self.tokenizer.encode_batch(texts)
         ids = [e.ids for e in encodings]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding per batch
         logits = np.empty((len(ids), self.num_labels()), dtype=np.float32)
         emb = None if self.embedder is None else np.empty((len(ids), self.embedding_dim()), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
+        for batch in length_buckets([len(x) for x in ids], batch_size):
             width = max(len(ids[i]) for i in batch)
             input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -222,6 +220,19 @@ def _onnx_session(path: Path, threads: int):
         return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # noqa: BLE001 - any failure means a broken file
         raise ModelLoadError(f"model artifact file is corrupt: {path}: {exc}") from exc
+
+
+def length_buckets(lengths: Sequence[int], batch_size: int, max_ratio: float = 2.0) -> list[list[int]]:
+    """Indices in batches of similar length: sorted, and a new batch whenever a text is more than
+    ``max_ratio`` times as long as the batch's shortest, so one 500-token description in a
+    micro-batch does not make fifteen 40-token ones pay for 500 tokens of padding each."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if not batches or len(batches[-1]) >= batch_size or lengths[i] > max_ratio * lengths[batches[-1][0]]:
+            batches.append([i])
+        else:
+            batches[-1].append(i)
+    return batches
 
 
 def onnxruntime_available() -> bool:

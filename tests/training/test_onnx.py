@@ -220,3 +220,12 @@ def test_words_after_the_training_length_still_count(blended, backend, monkeypat
     short = Classifier.load(blended, backend=backend)
     assert short.max_length == 48
     np.testing.assert_allclose(short.predict_proba([with_symptoms]), short.predict_proba([background]), atol=1e-6)
+
+
+def test_length_buckets_keep_short_texts_away_from_long_ones():
+    from training.predictor import length_buckets
+
+    lengths = [40, 500, 42, 45, 90, 41]
+    batches = length_buckets(lengths, batch_size=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert batches == [[0, 5, 2], [3, 4], [1]]  # sorted; max 3 a batch; 500 never with the 40s

@@ -58,3 +58,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
+
+
+# PostgreSQL cannot store NUL in text ("text fields cannot contain NUL (0x00) bytes": a 500 that
+# hypothesis found with a symptom text), SQLite can. NUL never means anything in this app's
+# text, so it is dropped from every string column just before a flush: both databases behave
+# the same, whatever form or API field it came through.
+from sqlalchemy import inspect as _inspect  # noqa: E402
+from sqlalchemy.orm import Session as _Session  # noqa: E402
+
+
+@_event.listens_for(_Session, "before_flush")
+def _drop_nul_characters(session, flush_context, instances) -> None:
+    for obj in (*session.new, *session.dirty):
+        for attr in _inspect(obj).mapper.column_attrs:
+            value = obj.__dict__.get(attr.key)  # loaded values only: never triggers a load
+            if isinstance(value, str) and "\x00" in value:
+                setattr(obj, attr.key, value.replace("\x00", ""))

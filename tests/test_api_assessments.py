@@ -217,6 +217,23 @@ def test_lone_surrogate_in_symptoms_is_a_clear_422(assess_app, assess_users):
     assert db.session.query(Diagnosis).count() == 0
 
 
+def test_invisible_control_characters_are_dropped_not_a_500(assess_app, assess_users):
+    """JSON may carry "\\u0000": PostgreSQL refuses NUL in text (hypothesis found the 500 there).
+    Control characters carry no meaning, so they are dropped; tabs and newlines stay."""
+    from models import Diagnosis
+
+    c = assess_app.test_client()
+    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+                  data='{"symptoms": "chest pain\\u0000 since this\\u000b morning\\nand sweating\\u001b"}',
+                  content_type="application/json")
+    assert resp.status_code == 201, resp.get_json()
+    stored = db.session.get(Diagnosis, resp.get_json()["id"]).symptoms
+    assert stored == "chest pain since this morning\nand sweating"
+    only_controls = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+                           data='{"symptoms": "\\u0000\\u0001\\u0002"}', content_type="application/json")
+    assert only_controls.status_code == 422
+
+
 def test_health_names_the_engine_and_concurrent_predictions_agree(assess_app):
     """The tiny model is served by ONNX Runtime from several batcher threads; results under
     concurrency (batched, padded together) equal one-at-a-time results."""

@@ -93,3 +93,17 @@ def test_migrations_match_models(database_url, tmp_path):
         diff = compare_metadata(ctx, db.metadata)
     engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_nul_characters_never_reach_the_database(app, db):
+    """PostgreSQL refuses NUL in text; every string column drops it before a flush (both databases)."""
+    from models import User
+
+    user = User(email="nul@example.org", name="Ann\x00 Smith", role="patient")
+    user.set_password("a-long-enough-password")
+    db.session.add(user)
+    db.session.commit()
+    user.name = "Ann\x00\x00 Jones"
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, user.id).name == "Ann Jones"

@@ -12,6 +12,7 @@ knowledge base, so ``ModelUnavailableError`` carries the triage: an emergency is
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time as time_mod
 from dataclasses import dataclass, field, replace
@@ -182,11 +183,17 @@ def _is_valid_unicode(text: str) -> bool:
     return True
 
 
+# Invisible control characters (NUL, vertical tab, escape, ... - not tab or newline) carry no
+# meaning in a description; PostgreSQL refuses NUL in text (hypothesis found the 500), so they
+# are dropped before anything else sees the text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_input(symptoms: Any, age: Any = None, sex: Any = None) -> tuple[str, int | None, str | None]:
     """Normalise and check the three inputs; raises InvalidInput naming every bad field."""
     errors: dict[str, list[str]] = {}
     max_chars = int(current_app.config.get("MAX_SYMPTOM_CHARS", 2000))
-    text = symptoms.strip() if isinstance(symptoms, str) else None
+    text = _CONTROL_CHARS.sub("", symptoms).strip() if isinstance(symptoms, str) else None
     if text is None or not text:
         errors["symptoms"] = ["Please describe the symptoms."]
     elif not _is_valid_unicode(text):  # e.g. a lone surrogate from a JSON "\ud800" escape

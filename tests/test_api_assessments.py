@@ -193,6 +193,7 @@ def test_explanation_endpoint(assess_app, assess_users):
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["attributions"]["method"] == "occlusion" and body["findings"]
+    assert body["attributions"]["words_per_group"] == 1  # a short text: every word scored on its own
 
 
 def test_openapi_documents_the_endpoints(assess_app):

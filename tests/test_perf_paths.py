@@ -193,3 +193,6 @@ def test_occlusion_is_bounded_for_long_texts_and_exact_for_short_ones():
     out = occlusion(fake_proba, long, [0])
     assert seen[-1] <= 1 + MAX_OCCLUSION_VARIANTS and out["group_size"] == 4
     assert len(out["scores"][0]) == 151 and out["scores"][0][-1] == 0.25 and out["scores"][0][0] == 0.0
+    from app.services.explain import attribution_payload
+
+    assert attribution_payload(long, out, {"N39.0": 0})["words_per_group"] == 4

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from knowledge import DEFAULT_PATH, KnowledgeBase, KnowledgeBaseError, load_knowledge_base, parse_knowledge_base
 
+from .artifact import sha256_file
 from .generator import generate_texts, normalise
 
 HELDOUT_DIR = Path(__file__).with_name("heldout")
@@ -33,14 +34,6 @@ class Example:
     label: str  # ICD-10 code
     weight: float = 1.0
     source: str = "kb"
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # -- knowledge base --------------------------------------------------------------------------

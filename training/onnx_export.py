@@ -28,8 +28,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .artifact import write_json
-from .predictor import EMBEDDER_ONNX_FILE, EXPORT_INFO, ONNX_FILE, WEIGHT_FILES, ModelLoadError, sha256_file
+from .artifact import sha256_file, write_json
+from .predictor import (
+    EMBEDDER_ONNX_FILE,
+    EXPORT_INFO,
+    ONNX_FILE,
+    WEIGHT_FILES,
+    EmbeddingBlend,
+    ModelLoadError,
+    combine_with_similarity,
+)
 
 OPSET = 17
 TOLERANCE = 1e-3  # max |logit difference| accepted between PyTorch and ONNX Runtime
@@ -104,11 +112,8 @@ def _quiet_root_logger():
         root.setLevel(level)
 
 
-def _blend_accuracy(logits, emb, y, blend: dict) -> tuple[float, float]:
-    from .predictor import combine_with_similarity
-
-    z = combine_with_similarity(logits / blend["classifier_temperature"], emb @ blend["prototypes"].T + blend["bias"],
-                                blend["weight"], blend["scale"])
+def _blend_accuracy(logits, emb, y, blend: EmbeddingBlend, temperature: float) -> tuple[float, float]:
+    z = combine_with_similarity(logits / temperature, emb @ blend.prototypes.T + blend.bias, blend.weight, blend.scale)
     top = np.argsort(-z, axis=1)
     return 100 * float((top[:, 0] == y).mean()), 100 * float((top[:, :3] == y[:, None]).any(1).mean())
 
@@ -120,13 +125,14 @@ def export_onnx(
     embedder=None,
     max_length: int = 128,
     *,
-    blend: dict | None = None,
+    blend: EmbeddingBlend | None = None,
+    temperature: float = 1.0,
     check: tuple[list[str], np.ndarray] | None = None,
     int8_embedder: bool = True,
 ) -> dict:
     """Write the ONNX graphs and ``onnx.json`` into the artifact directory ``root``.
 
-    ``blend``: prototypes, bias, weight, scale and classifier_temperature of the embedding blend;
+    ``blend`` and the classifier's ``temperature``: how the artifact combines the two networks;
     ``check``: (texts, label ids) on which an int8 embedder must keep the blended accuracy.
     Raises ModelLoadError when ONNX Runtime disagrees with PyTorch; nothing is left behind then.
     """
@@ -146,7 +152,7 @@ def export_onnx(
         info: dict = {"file": ONNX_FILE, "opset": OPSET, "max_abs_diff_vs_torch": diff, "torch_version": torch.__version__}
         if embedder is not None:
             info["embedder"] = _export_embedder(root, embedder.eval(), tokenizer, args, max_length, written,
-                                                blend, check, int8_embedder, model)
+                                                blend, temperature, check, int8_embedder, model)
         os.replace(tmp, root / ONNX_FILE)
         written.remove(tmp)
         if embedder is not None:
@@ -164,7 +170,7 @@ def export_onnx(
     return info
 
 
-def _export_embedder(root, embedder, tokenizer, args, max_length, written, blend, check, int8, model) -> dict:
+def _export_embedder(root, embedder, tokenizer, args, max_length, written, blend, temperature, check, int8, model):
     fp32 = root / f".{EMBEDDER_ONNX_FILE}.fp32.tmp"
     final_tmp = root / f".{EMBEDDER_ONNX_FILE}.tmp"
     written += [fp32, final_tmp]
@@ -184,8 +190,9 @@ def _export_embedder(root, embedder, tokenizer, args, max_length, written, blend
         from .modeling import predict_logits, tokenize
 
         logits = predict_logits(model, tokenize(tokenizer, texts, max_length), tokenizer.pad_token_id or 0).numpy()
-        before = _blend_accuracy(logits, _run(_session(fp32), tokenizer, texts, max_length), y, blend)
-        after = _blend_accuracy(logits, _run(_session(q), tokenizer, texts, max_length, one_by_one=True), y, blend)
+        before = _blend_accuracy(logits, _run(_session(fp32), tokenizer, texts, max_length), y, blend, temperature)
+        after = _blend_accuracy(logits, _run(_session(q), tokenizer, texts, max_length, one_by_one=True), y, blend,
+                                temperature)
         change = [round(a - b, 2) for a, b in zip(after, before, strict=True)]
         keep = all(abs(c) <= INT8_MAX_CHANGE for c in change)
         out.update({
@@ -207,11 +214,6 @@ def export_artifact(
     from .predictor import Classifier
 
     clf = Classifier.load(root, backend="torch")
-    blend = None
-    if clf.blend is not None:
-        b = clf.blend
-        blend = {"prototypes": b.prototypes, "bias": b.bias, "weight": b.weight, "scale": b.scale,
-                 "classifier_temperature": clf.temperature}
     eng = clf.engine
-    return export_onnx(clf.path, eng.model, eng.tokenizer, eng.embedder, clf.max_length, blend=blend, check=check,
-                       int8_embedder=int8_embedder)
+    return export_onnx(clf.path, eng.model, eng.tokenizer, eng.embedder, clf.max_length, blend=clf.blend,
+                       temperature=clf.temperature, check=check, int8_embedder=int8_embedder)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from .artifact import sha256_file
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -31,14 +32,6 @@ class Prediction(NamedTuple):
     disease: str
     icd10: str
     probability: float
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _read_json(path: Path) -> dict:
@@ -77,14 +70,16 @@ class TorchEngine:
         self.max_length = max_length
         self.embedder = embedder
 
-    def outputs(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray | None]:
+    def outputs(
+        self, texts: list[str], batch_size: int = 64, embed: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         from .modeling import predict_logits, tokenize
 
         ids = tokenize(self.tokenizer, texts, self.max_length)
         pad = self.tokenizer.pad_token_id or 0
         logits = predict_logits(self.model, ids, pad, batch_size).numpy()
         emb = None
-        if self.embedder is not None:
+        if embed and self.embedder is not None:
             emb = embed_texts(self.embedder, self.tokenizer, texts, self.max_length, batch_size)
         return logits, emb
 
@@ -116,6 +111,9 @@ class OnnxEngine:
         self.session_wide = None
         self._inflight = 0
         self._inflight_lock = threading.Lock()
+        self._num_labels = int(session.get_outputs()[0].shape[1])
+        dim = embedder.get_outputs()[0].shape[1] if embedder is not None else 0
+        self._embedding_dim = int(dim) if isinstance(dim, int) else 0
 
     @classmethod
     def load(cls, root: Path, max_length: int, threads: int | None = None) -> OnnxEngine:
@@ -151,22 +149,25 @@ class OnnxEngine:
             engine.session_wide = _onnx_session(checks[0][0], 2)
         return engine
 
-    def outputs(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray | None]:
+    def outputs(
+        self, texts: list[str], batch_size: int = 64, embed: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Classifier logits and (``embed`` and a blend) the embeddings, in input order."""
         with self._inflight_lock:
             self._inflight += 1
             alone = self._inflight == 1
         try:
             session = self.session_wide if (alone and self.session_wide is not None) else self.session
-            return self._outputs(texts, batch_size, session)
+            return self._outputs(texts, batch_size, session, embed and self.embedder is not None)
         finally:
             with self._inflight_lock:
                 self._inflight -= 1
 
-    def _outputs(self, texts: list[str], batch_size: int, session) -> tuple[np.ndarray, np.ndarray | None]:
+    def _outputs(self, texts: list[str], batch_size: int, session, embed: bool) -> tuple[np.ndarray, np.ndarray | None]:
         encodings = self.tokenizer.encode_batch(texts)
         ids = [e.ids for e in encodings]
-        logits = np.empty((len(ids), self.num_labels()), dtype=np.float32)
-        emb = None if self.embedder is None else np.empty((len(ids), self.embedding_dim()), dtype=np.float32)
+        logits = np.empty((len(ids), self._num_labels), dtype=np.float32)
+        emb = np.empty((len(ids), self._embedding_dim), dtype=np.float32) if embed else None
         for batch in length_buckets([len(x) for x in ids], batch_size):
             width = max(len(ids[i]) for i in batch)
             input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
@@ -175,7 +176,7 @@ class OnnxEngine:
                 input_ids[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1
             feed = {"input_ids": input_ids, "attention_mask": mask}
-            pending = self._helper_pool().submit(self._embed, feed) if self.embedder is not None else None
+            pending = self._helper_pool().submit(self._embed, feed) if embed else None
             logits[batch] = session.run(None, feed)[0]
             if pending is not None:
                 emb[batch] = pending.result()
@@ -201,11 +202,10 @@ class OnnxEngine:
         return np.concatenate(rows)
 
     def num_labels(self) -> int:
-        return int(self.session.get_outputs()[0].shape[1])
+        return self._num_labels
 
     def embedding_dim(self) -> int:
-        dim = self.embedder.get_outputs()[0].shape[1]
-        return int(dim) if isinstance(dim, int) else 0
+        return self._embedding_dim
 
 
 def _onnx_session(path: Path, threads: int):
@@ -381,7 +381,7 @@ class Classifier:
         texts = [t or "" for t in texts]
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self.engine.outputs(texts, batch_size)[0]
+        return self.engine.outputs(texts, batch_size, embed=False)[0]
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Calibrated probabilities, shape (len(texts), len(labels)), label-id order."""

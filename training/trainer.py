@@ -527,18 +527,15 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
 
 def _export_serving_graph(root: Path, model, tokenizer, blend, temperature, check, max_length: int, say) -> None:
     """model.onnx (+ embedder.onnx) for the web app's fast path; without them it serves with PyTorch."""
-    from .predictor import ModelLoadError
+    from .predictor import EmbeddingBlend, ModelLoadError
 
-    blend_info = None
-    if blend is not None:
-        blend_info = {"prototypes": blend.W, "bias": blend.b, "weight": blend.weight, "scale": 1.0,
-                      "classifier_temperature": temperature}
+    blend_info = None if blend is None else EmbeddingBlend(blend.W, blend.b, blend.weight, scale=1.0)
     try:
         from .onnx_export import export_onnx
 
         model = model.module if hasattr(model, "module") else model  # unwrap DDP
         info = export_onnx(root, model.cpu(), tokenizer, blend.embedder.cpu() if blend else None, max_length,
-                           blend=blend_info, check=check)
+                           blend=blend_info, temperature=temperature, check=check)
     except (ImportError, ModelLoadError, RuntimeError) as exc:
         say(f"warning: no ONNX export ({exc}); the app will serve this model with PyTorch")
         return

@@ -117,7 +117,8 @@ class ExplanationSchema(Schema):
     findings = fields.Dict(metadata={"description": "per ICD-10 code: present, absent (negated), not_mentioned"})
     red_flags = fields.List(fields.Dict())
     attributions = fields.Dict(allow_none=True, metadata={
-        "description": "occlusion: words, and per ICD-10 code each word's score and the top words"})
+        "description": "occlusion: words, and per ICD-10 code each word's score and the top words; "
+                       "words_per_group > 1 when a long text was scored a few neighbouring words at a time"})
     attributions_error = fields.String(metadata={"description": "why attributions are missing"})
 
 

@@ -212,4 +212,5 @@ def attribution_payload(text: str, occl: dict[str, Any], label_ids: dict[str, in
             "top_words": [re.sub(r"^\W+|\W+$", "", spans[i][2]) or spans[i][2] for i in top],
             "top_indices": top,
         }
-    return {"method": "occlusion", "words": [w for _, _, w in spans], "by_icd10": per_code}
+    return {"method": "occlusion", "words": [w for _, _, w in spans], "by_icd10": per_code,
+            "words_per_group": occl.get("group_size", 1)}  # > 1: long text, neighbours left out together

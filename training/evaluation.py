@@ -169,16 +169,24 @@ def _plt():
     return plt
 
 
+MAX_LABELLED = 70
+
+
 def plot_confusion(cm: list[list[int]], names: list[str], path: Path, title: str) -> None:
     plt = _plt()
     cm_a = np.asarray(cm, dtype=float)
     rows = cm_a.sum(axis=1, keepdims=True)
     norm = np.divide(cm_a, rows, out=np.zeros_like(cm_a), where=rows > 0)
-    size = max(6.0, 0.18 * len(names) + 3)
+    # Why the cap: with 300+ conditions a labelled matrix is a 7000-pixel image that takes minutes
+    # to draw; past MAX_LABELLED classes the pattern is shown without names (metrics.json has them).
+    size = min(max(6.0, 0.18 * len(names) + 3), 16.0)
     fig, ax = plt.subplots(figsize=(size, size))
-    im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=6 if len(names) > 30 else 8)
-    ax.set_yticks(range(len(names)), names, fontsize=6 if len(names) > 30 else 8)
+    im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
+    if len(names) <= MAX_LABELLED:
+        ax.set_xticks(range(len(names)), names, rotation=90, fontsize=6 if len(names) > 30 else 8)
+        ax.set_yticks(range(len(names)), names, fontsize=6 if len(names) > 30 else 8)
+    else:
+        title = f"{title} ({len(names)} classes, in label order; names in metrics.json)"
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(title)
@@ -208,7 +216,11 @@ def plot_reliability(curves: dict[str, list[dict]], path: Path, title: str) -> N
 
 
 def plot_per_class_f1(series: dict[str, dict[str, float]], names: list[str], path: Path) -> None:
+    """F1 per class; with many classes only the weakest MAX_LABELLED (by the first series) are drawn."""
     plt = _plt()
+    if len(names) > MAX_LABELLED and series:
+        first = next(iter(series.values()))
+        names = sorted(names, key=lambda n: first.get(n, 0.0))[:MAX_LABELLED]
     fig, ax = plt.subplots(figsize=(max(6.0, 0.22 * len(names) + 2), 4.5))
     width = 0.8 / max(1, len(series))
     for k, (label, values) in enumerate(series.items()):

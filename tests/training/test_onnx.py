@@ -59,7 +59,22 @@ def test_a_text_gets_the_same_result_alone_or_batched_with_others(blended, tmp_p
         clf.engine.embedder_int8 = True
     together = clf.predict_proba(TEXTS)
     for i, text in enumerate(TEXTS):
-        np.testing.assert_allclose(clf.predict_proba([text])[0], together[i], atol=1e-6)
+        # Why 1e-4: fp32 matrix kernels differ by CPU and batch shape (1.8e-6 seen on another
+        # machine), while the defect guarded here (int8 scales seeing other texts' padding) moved
+        # probabilities by up to 0.012 - two orders of magnitude above the tolerance.
+        np.testing.assert_allclose(clf.predict_proba([text])[0], together[i], atol=1e-4)
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_probabilities_do_not_depend_on_threads_or_batch_order(blended, threads, monkeypatch):
+    """Catch a tolerance that holds for one kernel path only: other thread counts, reversed batches."""
+    monkeypatch.setenv("ONNX_WIDE_SESSION", "0")
+    reference = Classifier.load(blended, backend="onnx").predict_proba(TEXTS)
+    monkeypatch.setenv("ONNX_THREADS", str(threads))
+    other = Classifier.load(blended, backend="onnx")
+    reverse = other.predict_proba(TEXTS[::-1])[::-1]
+    np.testing.assert_allclose(reverse, reference, atol=1e-4)  # fp32 rounding differs by path: ~1e-6
+    np.testing.assert_allclose(other.predict_proba(TEXTS[1:2])[0], reference[1], atol=1e-4)
 
 
 def test_onnx_and_torch_give_the_same_probabilities_and_tokens(blended, tmp_path, capsys):
@@ -136,8 +151,12 @@ def test_cli_exports_an_existing_artifact_and_evaluates_both_backends(tmp_path, 
         assert main(["evaluate", "--model", str(out), "--data", str(data), "--backend", backend]) == 0
         results[backend] = json.loads(capsys.readouterr().out)
     assert results["onnx"]["backend"] == "onnx" and results["torch"]["backend"] == "torch"
-    for key in ("accuracy", "top3_accuracy", "macro_f1"):
-        assert results["onnx"][key] == pytest.approx(results["torch"][key], abs=1e-9)
+    # The engines agree to ~1e-6 in probability; a metric may differ only if a near-tie flips one
+    # text's rank on this CPU, so allow one text's worth (what a real engine bug would far exceed).
+    one_text = 1.0 / results["onnx"]["n"]
+    for key in ("accuracy", "top3_accuracy"):
+        assert results["onnx"][key] == pytest.approx(results["torch"][key], abs=one_text + 1e-9)
+    assert results["onnx"]["macro_f1"] == pytest.approx(results["torch"]["macro_f1"], abs=0.05)
     assert main(["export-onnx", "--model", str(tmp_path / "nowhere")]) == 2
     assert "not found" in capsys.readouterr().err
 
@@ -166,7 +185,7 @@ def test_a_forked_child_still_predicts(blended):
     if pid == 0:  # child: must not hang on the parent's (threadless) pool
         try:
             got = clf.predict_proba(["it burns when I pee"])
-            os.write(write, b"ok" if np.allclose(got, expected, atol=1e-6) else b"bad")
+            os.write(write, b"ok" if np.allclose(got, expected, atol=1e-5) else b"bad")
         finally:
             os._exit(0)
     os.close(write)
@@ -219,7 +238,8 @@ def test_words_after_the_training_length_still_count(blended, backend, monkeypat
     monkeypatch.setenv("INFERENCE_MAX_TOKENS", "48")  # the old behaviour: the symptoms are cut off
     short = Classifier.load(blended, backend=backend)
     assert short.max_length == 48
-    np.testing.assert_allclose(short.predict_proba([with_symptoms]), short.predict_proba([background]), atol=1e-6)
+    # the same 48 tokens either way: equal up to fp32 rounding (1e-5), where the symptoms moved it by far more
+    np.testing.assert_allclose(short.predict_proba([with_symptoms]), short.predict_proba([background]), atol=1e-5)
 
 
 def test_length_buckets_keep_short_texts_away_from_long_ones():

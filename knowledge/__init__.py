@@ -1,4 +1,8 @@
-"""The project's knowledge base: one versioned JSON file of conditions (see SCHEMA.md).
+"""The project's knowledge base: versioned JSON files of conditions (see SCHEMA.md).
+
+``diseases.json`` holds the version and the first conditions; ``conditions/<specialty>.json`` hold
+the rest, one file per specialty so that each can be written and reviewed on its own. One loader,
+one validation. Red flags are ids in the red-flag library (``flag_library.py``).
 
 Shared by the web app (``flask seed``, triage rules) and the ``training`` package (text
 generator, labels). It imports neither, so both may depend on it.
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PATH = Path(__file__).with_name("diseases.json")
+CONDITIONS_DIR = Path(__file__).with_name("conditions")
 
 ICD10_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
 URGENCY_LEVELS = ("emergency", "urgent", "routine", "self_care")
@@ -30,6 +35,7 @@ class Symptom:
     term: str
     frequency: float
     lay: tuple[str, ...]
+    sex: str = "any"  # a symptom only one sex can have (periods, testicles)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class RedFlag:
     finding: str
     level: str
     phrases: tuple[str, ...]
+    id: str = ""  # the red-flag library id; empty for a flag written inline (admin edits)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class Condition:
     triggers: tuple[str, ...] = ()
     tried: tuple[str, ...] = ()
     demographics: dict[str, Any] = field(default_factory=dict)
+    icd10_title: str = ""
+    reviewed: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
 
     def to_record(self) -> dict[str, Any]:
         """Plain-JSON form (as in the file), used to seed the database."""
@@ -65,10 +75,11 @@ class Condition:
             "description": self.description,
             "urgency": self.urgency,
             "symptoms": [
-                {"term": s.term, "frequency": s.frequency, "lay": list(s.lay)} for s in self.symptoms
+                {"term": s.term, "frequency": s.frequency, "lay": list(s.lay), **({"sex": s.sex} if s.sex != "any" else {})}
+                for s in self.symptoms
             ],
             "red_flags": [
-                {"finding": r.finding, "level": r.level, "phrases": list(r.phrases)}
+                {**({"id": r.id} if r.id else {}), "finding": r.finding, "level": r.level, "phrases": list(r.phrases)}
                 for r in self.red_flags
             ],
             "precautions": list(self.precautions),
@@ -125,7 +136,7 @@ def _str_list(raw: dict, key: str, where: str, *, min_items: int = 0) -> tuple[s
     return tuple(v.strip() for v in value)
 
 
-def parse_condition(raw: Any, where: str) -> Condition:
+def parse_condition(raw: Any, where: str, library: dict[str, Any] | None = None, file: str = "") -> Condition:
     """Validate one condition dict; raise KnowledgeBaseError naming entry and field."""
     if not isinstance(raw, dict):
         raise KnowledgeBaseError(f"{where}: must be an object")
@@ -147,8 +158,11 @@ def parse_condition(raw: Any, where: str) -> Condition:
         freq = s.get("frequency", 0.5)
         if isinstance(freq, bool) or not isinstance(freq, (int, float)) or not 0 <= freq <= 1:
             raise KnowledgeBaseError(f"{sw}: field 'frequency' must be a number between 0 and 1")
+        ssex = s.get("sex", "any")
+        if ssex not in SEXES:
+            raise KnowledgeBaseError(f"{sw}: field 'sex' must be one of {', '.join(SEXES)}")
         symptoms.append(
-            Symptom(term=_str(s, "term", sw, max_len=200), frequency=float(freq), lay=_str_list(s, "lay", sw, min_items=1))
+            Symptom(term=_str(s, "term", sw, max_len=200), frequency=float(freq), lay=_str_list(s, "lay", sw, min_items=1), sex=ssex)
         )
 
     flags_raw = raw.get("red_flags", []) or []
@@ -157,8 +171,17 @@ def parse_condition(raw: Any, where: str) -> Condition:
     flags = []
     for j, r in enumerate(flags_raw):
         rw = f"{where}: red_flags[{j}]"
+        if isinstance(r, str) and r.strip():
+            if library is None:
+                raise KnowledgeBaseError(f"{rw}: red-flag id {r!r} needs the red-flag library")
+            finding = library.get(r.strip())
+            if finding is None:
+                raise KnowledgeBaseError(f"{rw}: unknown red-flag id {r!r} (not in knowledge/red_flags)")
+            flags.append(RedFlag(finding=finding.description, level=finding.level,
+                                 phrases=tuple(finding.display_phrases()), id=finding.id))
+            continue
         if not isinstance(r, dict):
-            raise KnowledgeBaseError(f"{rw}: must be an object")
+            raise KnowledgeBaseError(f"{rw}: must be an id from the red-flag library or an object")
         level = _str(r, "level", rw)
         if level not in RED_FLAG_LEVELS:
             raise KnowledgeBaseError(f"{rw}: field 'level' must be 'emergency' or 'urgent'")
@@ -169,6 +192,11 @@ def parse_condition(raw: Any, where: str) -> Condition:
         raise KnowledgeBaseError(f"{where}: field 'demographics' must be an object")
     if demographics.get("sex", "any") not in SEXES:
         raise KnowledgeBaseError(f"{where}: field 'demographics.sex' must be one of {', '.join(SEXES)}")
+    if demographics.get("pregnancy", "any") not in ("any", "required", "excluded"):
+        raise KnowledgeBaseError(f"{where}: field 'demographics.pregnancy' must be any, required or excluded")
+    reviewed = raw.get("reviewed", {}) or {}
+    if not isinstance(reviewed, dict):
+        raise KnowledgeBaseError(f"{where}: field 'reviewed' must be an object")
 
     return Condition(
         name=_str(raw, "name", where, max_len=120),
@@ -184,21 +212,44 @@ def parse_condition(raw: Any, where: str) -> Condition:
         triggers=_str_list(raw, "triggers", where),
         tried=_str_list(raw, "tried", where),
         demographics=demographics,
+        icd10_title=_str(raw, "icd10_title", where, required=False, max_len=300),
+        reviewed=reviewed,
+        file=file,
     )
 
 
-def parse_knowledge_base(data: Any, sha256: str = "") -> KnowledgeBase:
+def _flag_library() -> dict[str, Any]:
+    from knowledge.flag_library import FlagLibraryError, load_flag_library
+
+    try:
+        return load_flag_library().by_id
+    except FlagLibraryError as exc:
+        raise KnowledgeBaseError(f"red-flag library: {exc}") from exc
+
+
+def parse_knowledge_base(data: Any, sha256: str = "", *, parts: list[tuple[str, Any]] | None = None,
+                         library: dict[str, Any] | None = None) -> KnowledgeBase:
+    """Validate the main file's object (and the per-specialty `parts`, (file name, object) pairs)."""
     if not isinstance(data, dict) or not isinstance(data.get("conditions"), list):
         raise KnowledgeBaseError("top level: must be an object with 'version' and a 'conditions' list")
     version = data.get("version")
     if not isinstance(version, str) or not version:
         raise KnowledgeBaseError("top level: field 'version' must be a non-empty string")
+    entries: list[tuple[str, int, Any]] = [("", i, raw) for i, raw in enumerate(data["conditions"])]
+    for name, part in parts or []:
+        if not isinstance(part, dict) or not isinstance(part.get("conditions"), list):
+            raise KnowledgeBaseError(f"{name}: must be an object with a 'conditions' list")
+        entries += [(name, i, raw) for i, raw in enumerate(part["conditions"])]
+    if library is None and any(isinstance(f, str) for _, _, raw in entries
+                               if isinstance(raw, dict) and isinstance(raw.get("red_flags"), list)
+                               for f in raw["red_flags"]):
+        library = _flag_library()
     conditions: list[Condition] = []
     seen_names: dict[str, str] = {}
     seen_codes: dict[str, str] = {}
-    for i, raw in enumerate(data["conditions"]):
-        where = _where(i, raw)
-        cond = parse_condition(raw, where)
+    for file, i, raw in entries:
+        where = (f"{file}: " if file else "") + _where(i, raw)
+        cond = parse_condition(raw, where, library, file=file)
         if cond.icd10 in seen_codes:
             raise KnowledgeBaseError(f"{where}: field 'icd10' {cond.icd10} is already used by {seen_codes[cond.icd10]!r}")
         seen_codes[cond.icd10] = cond.name
@@ -211,15 +262,38 @@ def parse_knowledge_base(data: Any, sha256: str = "") -> KnowledgeBase:
     return KnowledgeBase(version=version, conditions=tuple(conditions), sha256=sha256)
 
 
-def load_knowledge_base(path: str | Path | None = None) -> KnowledgeBase:
-    """Read and validate the file; raises KnowledgeBaseError with a clear message."""
-    path = Path(path) if path else DEFAULT_PATH
+def _read(path: Path) -> tuple[bytes, Any]:
     try:
         blob = path.read_bytes()
     except OSError as exc:
         raise KnowledgeBaseError(f"cannot read knowledge base {path}: {exc.strerror}") from exc
     try:
-        data = json.loads(blob)
+        return blob, json.loads(blob)
     except json.JSONDecodeError as exc:
         raise KnowledgeBaseError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
-    return parse_knowledge_base(data, sha256=hashlib.sha256(blob).hexdigest())
+
+
+def knowledge_files(path: str | Path | None = None) -> list[Path]:
+    """The files that make up the knowledge base: the main file, then the specialty files."""
+    main = Path(path) if path else DEFAULT_PATH
+    parts_dir = CONDITIONS_DIR if path is None or main == DEFAULT_PATH else None
+    return [main, *(sorted(parts_dir.glob("*.json")) if parts_dir and parts_dir.is_dir() else [])]
+
+
+def load_knowledge_base(path: str | Path | None = None) -> KnowledgeBase:
+    """Read and validate the knowledge base; raises KnowledgeBaseError with a clear message.
+
+    With no path (or the default path) the specialty files in ``conditions/`` are included; any
+    other path is read alone (tests and custom knowledge bases).
+    """
+    files = knowledge_files(path)
+    digest = hashlib.sha256()
+    blob, data = _read(files[0])
+    digest.update(blob)
+    parts = []
+    for extra in files[1:]:
+        extra_blob, extra_data = _read(extra)
+        digest.update(extra.name.encode() + b"\0" + extra_blob)
+        parts.append((extra.name, extra_data))
+    sha = hashlib.sha256(blob).hexdigest() if not parts else digest.hexdigest()
+    return parse_knowledge_base(data, sha256=sha, parts=parts)

@@ -647,6 +647,19 @@ def _content_words(term: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", term.lower()) if w not in STOPWORDS and len(w) > 2}
 
 
+_OTHER_SEX_WORDS = {
+    "male": re.compile(r"\b(?:periods?|menstrua\w*|vagina\w*|womb|pregnan\w*|miscarr\w*|breastfeed\w*|ovar\w+)\b", re.I),
+    "female": re.compile(r"\b(?:testic\w*|scrotum|penis|erections?|prostat\w*|ejaculat\w*|foreskin)\b", re.I),
+}
+
+
+def _line(lines, sex: str, rng: random.Random) -> str:
+    """An onset / trigger / tried line that fits the subject's sex (no "since I got pregnant" for a man)."""
+    other = _OTHER_SEX_WORDS.get(sex)
+    fitting = [x for x in lines if not (other and other.search(x))] or list(lines)
+    return rng.choice(fitting)
+
+
 @dataclass
 class GeneratedText:
     text: str
@@ -689,9 +702,10 @@ class TextGenerator:
             return rng.choice(ADULT_REL[sex])
         return rng.choice(OLD_REL[sex])
 
-    def _pick_symptoms(self, c: Condition, rng: random.Random) -> list:
+    def _pick_symptoms(self, c: Condition, rng: random.Random, sex: str = "any") -> list:
         k = rng.choices([1, 2, 3, 4, 5, 6, 7], weights=[8, 25, 28, 20, 10, 6, 3])[0]
-        pool = list(c.symptoms)
+        # A symptom only one sex can have (periods, testicles) is never given to the other.
+        pool = [s for s in c.symptoms if getattr(s, "sex", "any") in ("any", sex)] or list(c.symptoms)
         weights = [s.frequency**0.8 + 0.05 for s in pool]
         chosen = []
         for _ in range(min(k, len(pool))):
@@ -779,7 +793,7 @@ class TextGenerator:
     def _lay(self, c: Condition, rng: random.Random, register: str) -> str:
         sex, _, age = self._subject(c, rng, register)
         he = "he" if sex == "male" else "she"
-        symptoms = self._pick_symptoms(c, rng)
+        symptoms = self._pick_symptoms(c, rng, sex)
         phrases = [self._render_symptom(s, rng, register, sex) for s in symptoms]
         # split symptoms over 1-3 chunks (sentences)
         n_chunks = 1 if len(phrases) <= 2 and rng.random() < 0.7 else rng.choice([1, 1, 2, 2, 3])
@@ -797,15 +811,15 @@ class TextGenerator:
         segments: list[tuple[str, str]] = [("sym", ch) for ch in chunks]
         third = (lambda t: to_third_person(t, sex)) if register == "lay3" else (lambda t: t)
         if c.onset and rng.random() < 0.45:
-            segments.append(("onset", third(rng.choice(c.onset))))
+            segments.append(("onset", third(_line(c.onset, sex, rng))))
         elif rng.random() < 0.2:
             segments.append(
                 ("onset", rng.choice(["it's been ", "been like this ", "", "going on "]) + rng.choice(DURATIONS))
             )
         if c.triggers and rng.random() < 0.35:
-            segments.append(("trig", third(rng.choice(c.triggers))))
+            segments.append(("trig", third(_line(c.triggers, sex, rng))))
         if c.tried and rng.random() < 0.3:
-            t = third(rng.choice(c.tried))
+            t = third(_line(c.tried, sex, rng))
             segments.append(
                 (
                     "tried",
@@ -884,7 +898,7 @@ class TextGenerator:
     def _clinical(self, c: Condition, rng: random.Random) -> str:
         sex, _, age = self._subject(c, rng, "clinical")
         sx = {"male": rng.choice(["M", "male", "man", "m"]), "female": rng.choice(["F", "female", "woman", "f"])}[sex]
-        symptoms = self._pick_symptoms(c, rng)
+        symptoms = self._pick_symptoms(c, rng, sex)
         items = [self._render_symptom(s, rng, "clinical", sex) for s in symptoms]
         sym = self._join(items, rng)
         dur = rng.choice(CLIN_DURATIONS) if rng.random() < 0.4 else ""
@@ -909,12 +923,12 @@ class TextGenerator:
             head = f"{head} {dur}"
         parts = [head]
         if c.onset and rng.random() < 0.35:
-            parts.append(to_third_person(rng.choice(c.onset), sex))
+            parts.append(to_third_person(_line(c.onset, sex, rng), sex))
         if c.triggers and rng.random() < 0.3:
-            parts.append(to_third_person(rng.choice(c.triggers), sex))
+            parts.append(to_third_person(_line(c.triggers, sex, rng), sex))
         if c.tried and rng.random() < 0.25:
             parts.append(
-                rng.choice(["Tried: ", "Has tried ", "", "Self-treated: "]) + to_third_person(rng.choice(c.tried), sex)
+                rng.choice(["Tried: ", "Has tried ", "", "Self-treated: "]) + to_third_person(_line(c.tried, sex, rng), sex)
             )
         if rng.random() < 0.45:
             negs = self._negations(c, rng, rng.choice([1, 2, 2, 3]), symptoms)
@@ -942,7 +956,7 @@ class TextGenerator:
 
     def _terse(self, c: Condition, rng: random.Random) -> str:
         sex, _, age = self._subject(c, rng, "terse")
-        symptoms = self._pick_symptoms(c, rng)
+        symptoms = self._pick_symptoms(c, rng, sex)
         items = [self._render_symptom(s, rng, "terse", sex) for s in symptoms]
         if rng.random() < 0.3:
             items.append(rng.choice(NONSPECIFIC))

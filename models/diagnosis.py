@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
@@ -34,6 +34,13 @@ class Diagnosis(db.Model):
     triage_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The text fits none of the known conditions (the service abstains; the acuity layer still applies).
+    out_of_scope: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Inputs that change urgency: {"temperature_c", "heart_rate", ...} and {"pregnant": bool, ...} as given.
+    vitals: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    risk_factors: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # How the urgency was reached: NEWS2, the acuity rules that fired, the person as read from the text.
+    triage_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     patient = relationship("User", foreign_keys=[patient_id])

@@ -1,4 +1,4 @@
-"""Triage rules: each universal emergency pattern fires, negated forms do not, KB red flags fire."""
+"""Triage rules: each universal finding of the red-flag library fires, negated forms do not."""
 
 from __future__ import annotations
 
@@ -12,30 +12,30 @@ EMERGENCY = [
     ("crushing chest pain and I am short of breath", "chest_pain_breathless"),
     ("chest pain with sweating for 20 minutes", "chest_pain_breathless"),
     ("pain in my chest, I'm all clammy", "chest_pain_breathless"),
-    ("his face is drooping on one side", "stroke"),
-    ("my arm has gone weak suddenly", "stroke"),
-    ("slurred speech since this morning", "stroke"),
+    ("his face is drooping on one side", "stroke_signs"),
+    ("my arm has gone weak suddenly", "stroke_signs"),
+    ("slurred speech since this morning", "stroke_signs"),
     ("my tongue is swelling and I have trouble breathing", "airway_swelling"),
     ("throat closing up, wheezing", "airway_swelling"),
-    ("stiff neck and a high temperature", "meningitis_neck"),
-    ("stiff neck with a rash", "meningitis_neck"),
+    ("stiff neck and a high temperature", "meningism_fever"),
+    ("stiff neck with a rash", "stiff_neck_rash"),
     ("a rash that doesn't fade under a glass", "nonblanching_rash"),
     ("purple spots on her legs", "nonblanching_rash"),
-    ("I have suicidal thoughts", "suicide"),
-    ("I want to end my life", "suicide"),
-    ("I keep wanting to kill myself", "suicide"),
-    ("I have been self-harming again", "suicide"),
-    ("heavy bleeding that won't stop", "bleeding"),
-    ("I have been vomiting blood", "bleeding"),
-    ("black tarry stools since yesterday", "bleeding"),
-    ("my poo is black", "bleeding"),
-    ("he is unconscious and won't wake", "unconscious"),
-    ("she had a seizure an hour ago", "unconscious"),
-    ("collapsed in the kitchen", "unconscious"),
+    ("I have suicidal thoughts", "suicidal_thoughts"),
+    ("I want to end my life", "suicidal_thoughts"),
+    ("I keep wanting to kill myself", "suicidal_thoughts"),
+    ("I have been self-harming again", "suicidal_thoughts"),
+    ("heavy bleeding that won't stop", "heavy_bleeding"),
+    ("I have been vomiting blood", "vomiting_blood_black_stools"),
+    ("black tarry stools since yesterday", "vomiting_blood_black_stools"),
+    ("my poo is black", "vomiting_blood_black_stools"),
+    ("he is unconscious and won't wake", "unconscious_collapse"),
+    ("she had a seizure an hour ago", "seizure"),
+    ("collapsed in the kitchen", "unconscious_collapse"),
     ("severe allergic reaction to peanuts", "anaphylaxis"),
     ("anaphylaxis after a bee sting", "anaphylaxis"),
-    ("worst headache of my life, came on suddenly", "thunderclap"),
-    ("my lips are turning blue", "cyanosis"),
+    ("worst headache of my life, came on suddenly", "thunderclap_headache"),
+    ("my lips are turning blue", "blue_lips"),
     ("I can't breathe properly", "severe_breathing"),
     ("I can not breathe", "severe_breathing"),
     ("I have no idea why my chest hurts and I'm sweating", "chest_pain_breathless"),
@@ -67,7 +67,7 @@ NOT_FIRING = [
 def test_universal_emergencies_fire(text, rule):
     result = triage(text)
     assert result.level == "emergency", (text, result.reasons)
-    assert rule in {f.get("rule") for f in result.red_flags}
+    assert rule in {f.get("id") for f in result.red_flags}
     assert any(r.startswith("Red flag (emergency)") for r in result.reasons)
 
 
@@ -108,36 +108,25 @@ def test_negation_helpers():
     assert find_affirmed(phrase_pattern("can't catch my breath"), normalise("I can\u2019t catch my breath")) is not None
 
 
-def _kb_diseases(kb):
-    return [SimpleNamespace(**c.to_record()) for c in kb.conditions]
-
-
-def test_every_kb_red_flag_phrase_fires_and_its_negation_does_not(knowledge_base):
-    diseases = _kb_diseases(knowledge_base)
-    checked = 0
-    for d in diseases:
-        for flag in d.red_flags:
-            for phrase in flag["phrases"]:
-                result = triage(f"since yesterday {phrase}", diseases=diseases)
-                assert result.level in ("emergency", "urgent"), (d.name, phrase)
-                if flag["level"] == "emergency":
-                    assert result.level == "emergency", (d.name, phrase)
-                checked += 1
-    assert checked > 100
-
-
 @pytest.mark.parametrize("phrase", ["coughing up blood", "calf swollen and painful", "worst headache ever"])
-def test_kb_phrase_negated_does_not_fire(knowledge_base, phrase):
-    diseases = _kb_diseases(knowledge_base)
-    assert triage(f"I have {phrase}", diseases=diseases).level in ("emergency", "urgent")
-    negated = triage(f"no {phrase}", diseases=diseases)
+def test_library_phrase_negated_does_not_fire(phrase):
+    assert triage(f"I have {phrase}").level in ("emergency", "urgent")
+    negated = triage(f"no {phrase}")
     assert negated.level == "routine", negated.reasons
 
 
-def test_kb_reason_names_the_finding(knowledge_base):
-    diseases = _kb_diseases(knowledge_base)
-    result = triage("my calf swollen and painful after a flight", diseases=diseases)
-    assert any("calf swollen and painful" in r for r in result.reasons)
+def test_reason_names_the_finding_and_the_words():
+    result = triage("my calf swollen and painful after a flight")
+    assert any("deep vein thrombosis" in r and "calf swollen" in r for r in result.reasons), result.reasons
+    assert result.rules[0]["id"] == "calf_swelling_one_side"
+
+
+def test_a_flag_typed_into_a_disease_record_still_fires():
+    """Admins may add a red flag in the disease editor: it is matched as a phrase (no library id)."""
+    disease = SimpleNamespace(name="X", icd10="A00", urgency="routine", symptoms=[],
+                              red_flags=[{"finding": "green toes", "level": "emergency", "phrases": ["my toes are green"]}])
+    assert triage("since yesterday my toes are green", diseases=[disease]).level == "emergency"
+    assert triage("my toes are not green", diseases=[disease]).level == "routine"
 
 
 def _disease(icd10, urgency, name="X"):

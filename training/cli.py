@@ -86,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--models-dir", default="instance/models")
     d.add_argument("--force", action="store_true")
 
+    sc = sub.add_parser("calibrate-scope", help="fit the out-of-scope threshold on the dev sets (writes scope.json)")
+    sc.add_argument("--model", required=True)
+    sc.add_argument("--in-scope", default=None, help="in-scope dev texts (default: training/heldout/dev_wording.jsonl)")
+    sc.add_argument("--out-of-scope", default=None, help="out-of-scope dev texts (default: training/heldout/out_of_scope_dev.jsonl)")
+    sc.add_argument("--max-refused", type=float, default=0.05, help="share of in-scope dev texts that may be refused")
+    ms = sub.add_parser("measure-scope", help="out-of-scope AUROC and refusal rates on the test sets (tunes nothing)")
+    ms.add_argument("--model", required=True)
+    ms.add_argument("--in-scope", default=None, help="default: training/heldout/unseen_wording.jsonl")
+    ms.add_argument("--out-of-scope", default=None, help="default: training/heldout/out_of_scope_test.jsonl")
+
     x = sub.add_parser("export-onnx", help="add the ONNX serving graph to an existing artifact (checked against PyTorch)")
     x.add_argument("--model", required=True)
     x.add_argument("--fp32", action="store_true", help="keep the embedder fp32 (default: int8 if the dev set allows)")
@@ -306,7 +316,40 @@ def _dev_check_set(model_dir: str):
     return [e.text for e in known], np.array([code_to_id[e.label] for e in known])
 
 
+def cmd_calibrate_scope(a: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .predictor import ModelLoadError
+    from .scope import calibrate
+
+    try:
+        info = calibrate(a.model, Path(a.in_scope) if a.in_scope else None,
+                         Path(a.out_of_scope) if a.out_of_scope else None, a.max_refused)
+    except (ModelLoadError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(info, indent=1))
+    return 0
+
+
+def cmd_measure_scope(a: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .predictor import ModelLoadError
+    from .scope import measure
+
+    try:
+        info = measure(a.model, Path(a.in_scope) if a.in_scope else None, Path(a.out_of_scope) if a.out_of_scope else None)
+    except (ModelLoadError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(info, indent=1))
+    return 0
+
+
 COMMANDS = {
+    "calibrate-scope": cmd_calibrate_scope,
+    "measure-scope": cmd_measure_scope,
     "train": cmd_train,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,

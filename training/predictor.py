@@ -34,6 +34,19 @@ class Prediction(NamedTuple):
     probability: float
 
 
+SCOPE_FILE = "scope.json"  # optional: the out-of-scope threshold fitted by `training calibrate-scope`
+
+
+class Ranking(list):
+    """The ranked predictions for one text (a list of Prediction) plus how well it fits any condition.
+
+    ``fit`` is the text embedding's highest cosine similarity to a condition's prototype (blended
+    artifacts only, else the top probability): low means the text fits none of the known conditions.
+    """
+
+    fit: float | None = None
+
+
 def _read_json(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
@@ -269,6 +282,13 @@ class Classifier:
         self.max_length = max_length
         self.path = path
         self.blend = blend
+        # Below this fit a text is out of scope (None: not calibrated, never refused on scope alone).
+        self.scope_threshold: float | None = None
+        if path is not None and (Path(path) / SCOPE_FILE).is_file():
+            try:
+                self.scope_threshold = float(_read_json(Path(path) / SCOPE_FILE)["threshold"])
+            except (ModelLoadError, KeyError, TypeError, ValueError):
+                self.scope_threshold = None  # a broken optional file: no scope refusals, the rest works
 
     @property
     def backend(self) -> str:
@@ -385,28 +405,40 @@ class Classifier:
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Calibrated probabilities, shape (len(texts), len(labels)), label-id order."""
+        return self.proba_and_fit(texts, batch_size)[0]
+
+    def proba_and_fit(self, texts: Sequence[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated probabilities and each text's fit (see ``Ranking``), from one forward pass."""
         texts = [t or "" for t in texts]
         if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
+            return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros(0, dtype=np.float32)
         logits, emb = self.engine.outputs(texts, batch_size)
         z = logits / self.temperature
+        fit = None
         if self.blend is not None:
-            z = combine_with_similarity(
-                z, emb @ self.blend.prototypes.T + self.blend.bias, self.blend.weight, self.blend.scale
-            )
+            cos = emb @ self.blend.prototypes.T
+            fit = cos.max(axis=1)
+            z = combine_with_similarity(z, cos + self.blend.bias, self.blend.weight, self.blend.scale)
             z = z / self.blend.temperature
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
-        return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+        p = (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+        return p, (p.max(axis=1) if fit is None else fit).astype(np.float32)
 
-    def predict(self, texts: Sequence[str], top_k: int = 5) -> list[list[Prediction]]:
-        probs = self.predict_proba(texts)
+    def predict(self, texts: Sequence[str], top_k: int = 5) -> list[Ranking]:
+        probs, fits = self.proba_and_fit(texts)
         k = max(1, min(int(top_k), len(self.labels)))
         out = []
-        for row in probs:
+        for row, fit in zip(probs, fits, strict=True):
             top = np.argsort(-row)[:k]
-            out.append([Prediction(self.labels[i][0], self.labels[i][1], float(row[i])) for i in top])
+            ranking = Ranking(Prediction(self.labels[i][0], self.labels[i][1], float(row[i])) for i in top)
+            ranking.fit = float(fit)
+            out.append(ranking)
         return out
+
+    def out_of_scope(self, ranking: Ranking) -> bool:
+        """Does this text fit none of the known conditions (calibrated threshold on the fit)?"""
+        return self.scope_threshold is not None and ranking.fit is not None and ranking.fit < self.scope_threshold
 
     def __repr__(self) -> str:
         return f"Classifier(version={self.version!r}, labels={len(self.labels)}, backend={self.backend!r})"

@@ -522,7 +522,21 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
     artifact = write_artifact(Path(cfg.output), version, fill, set_current=cfg.set_current)
     if not cfg.keep_checkpoints:
         shutil.rmtree(ckpt_dir, ignore_errors=True)
+    if not cfg.model.tiny:
+        _calibrate_scope(artifact, say)
     return RunResult(artifact, version, metrics, time.time() - t0, history)
+
+
+def _calibrate_scope(artifact: Path, say) -> None:
+    """Fit the out-of-scope threshold on the dev sets (optional: skipped when they are missing)."""
+    from .scope import HELDOUT, calibrate
+
+    if not (HELDOUT / "dev_wording.jsonl").is_file() or not (HELDOUT / "out_of_scope_dev.jsonl").is_file():
+        say("no out-of-scope dev set: the model will not refuse texts as out of scope")
+        return
+    info = calibrate(artifact)
+    say(f"out-of-scope threshold {info['threshold']} (dev: {info['dev_in_scope_refused']:.1%} in-scope refused, "
+        f"{info['dev_out_of_scope_caught']:.1%} out-of-scope caught, AUROC {info['dev_auroc']:.3f})")
 
 
 def _export_serving_graph(root: Path, model, tokenizer, blend, temperature, check, max_length: int, say) -> None:

@@ -2,8 +2,10 @@
 
 Same service as the HTML pages. Roles: patients create and read their own (source "self");
 clinicians create (optionally for a patient account), read, list and review all; admins read;
-ML staff read de-identified (no patient or staff ids, e-mails or notes). A record a patient
-may not see is a 404.
+ML staff read de-identified, the same view as the case export (app/services/deid.py): a salted
+`case_id` instead of the id, the month instead of timestamps, an age band instead of the age,
+scrubbed text and explanation words, no patient or staff identity and no review notes. A record a
+patient may not see is a 404.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from app.api import error_responses
 from app.api.auth import api_auth_required
 from app.api.pagination import PaginationArgsSchema, paginate
 from app.services import assessment as svc
+from app.services import deid
+from app.services.rate_limits import explanation_rate_limit
 from app.services.review import create_review
 from models import REVIEW_OUTCOMES, TRIAGE_LEVELS, Diagnosis
 
@@ -36,6 +40,30 @@ class AssessmentInSchema(Schema):
     sex = fields.String(allow_none=True, validate=validate.OneOf(svc.SEXES))
     patient_email = fields.Email(allow_none=True, metadata={
         "description": "clinicians only: link the assessment to this patient account"})
+    vitals = fields.Nested("VitalsSchema", allow_none=True, metadata={
+        "description": "optional vital signs; values written in the text (\"sats 91%\", \"BP 95/65\") are read too"})
+    risk_factors = fields.Nested("RiskFactorsSchema", allow_none=True, metadata={
+        "description": "answers to the questions that change urgency (true, false, or null for not known)"})
+
+
+class VitalsSchema(Schema):
+    temperature_c = fields.Float(allow_none=True, validate=validate.Range(min=25, max=45))
+    heart_rate = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=20, max=300))
+    respiratory_rate = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=4, max=80))
+    systolic_bp = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=40, max=300))
+    spo2 = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=50, max=100),
+                          metadata={"description": "oxygen saturation, %"})
+    on_oxygen = fields.Boolean(allow_none=True)
+    consciousness = fields.String(allow_none=True, validate=validate.OneOf(("alert", "confused", "voice", "pain", "unresponsive")),
+                                  metadata={"description": "ACVPU"})
+
+
+class RiskFactorsSchema(Schema):
+    pregnant = fields.Boolean(allow_none=True, metadata={"description": "pregnant or could be"})
+    diabetes = fields.Boolean(allow_none=True)
+    immunosuppressed = fields.Boolean(allow_none=True, metadata={"description": "weakened immune system or chemotherapy"})
+    anticoagulants = fields.Boolean(allow_none=True, metadata={"description": "takes blood thinners"})
+    recent_surgery = fields.Boolean(allow_none=True, metadata={"description": "an operation or hospital stay in the last 4 weeks"})
 
 
 class DifferentialItemSchema(Schema):
@@ -44,10 +72,25 @@ class DifferentialItemSchema(Schema):
     probability = fields.Float(required=True, metadata={"description": "calibrated, 0..1"})
 
 
+class News2Schema(Schema):
+    score = fields.Integer(required=True)
+    parts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "points per parameter"})
+    complete = fields.Boolean(metadata={"description": "all seven parameters were known"})
+
+
+class AcuityRuleSchema(Schema):
+    id = fields.String(metadata={"description": "red-flag library id (empty for a flag typed into a disease record)"})
+    level = fields.String()
+    finding = fields.String()
+    match = fields.String(metadata={"description": "the words that raised it"})
+
+
 class TriageSchema(Schema):
     level = fields.String(required=True, validate=validate.OneOf(TRIAGE_LEVELS),
                           metadata={"description": "emergency, urgent (within 24 h), routine, self_care"})
     reasons = fields.List(fields.String(), required=True)
+    news2 = fields.Nested(News2Schema, allow_none=True, metadata={"description": "adults with vital signs; null otherwise"})
+    rules = fields.List(fields.Nested(AcuityRuleSchema), metadata={"description": "the acuity rules that fired"})
 
 
 class PersonSchema(Schema):
@@ -62,16 +105,23 @@ class ReviewOutSchema(Schema):
     final_disease = fields.String(allow_none=True)
     note = fields.String(allow_none=True, metadata={"description": "absent when de-identified"})
     reviewer = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "absent when de-identified"})
-    created_at = fields.String()
+    created_at = fields.String(metadata={"description": "ISO 8601, UTC; the month (YYYY-MM) when de-identified"})
 
 
 class AssessmentSchema(Schema):
-    id = fields.Integer(required=True)
-    created_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC"})
+    id = fields.Integer(metadata={"description": "absent when de-identified (ML staff): see case_id"})
+    case_id = fields.String(metadata={
+        "description": "de-identified view only: a salted hash of the id, the same as in the case export"})
+    created_at = fields.String(required=True, metadata={
+        "description": "ISO 8601, UTC; the month (YYYY-MM) when de-identified"})
     model_version = fields.String(allow_none=True)
     source = fields.String(metadata={"description": "clinician or self"})
-    symptoms = fields.String(required=True)
-    age = fields.Integer(allow_none=True)
+    symptoms = fields.String(required=True, metadata={
+        "description": "as entered; when de-identified, names, e-mails, phone and id numbers, dates and addresses "
+                       "are replaced by placeholders ([name], [email], ...)"})
+    age = fields.Integer(allow_none=True, metadata={"description": "years; absent when de-identified: see age_band"})
+    age_band = fields.String(allow_none=True, metadata={
+        "description": "de-identified view only: 10-year band (\"40-49\"), 90 and over as \"90+\""})
     sex = fields.String(allow_none=True)
     differential = fields.List(fields.Nested(DifferentialItemSchema), required=True,
                                metadata={"description": "best first; not a ranking when abstained"})
@@ -79,8 +129,12 @@ class AssessmentSchema(Schema):
     triage = fields.Nested(TriageSchema, required=True)
     explanation = fields.Dict(allow_none=True, metadata={
         "description": "abstain_reason, findings per ICD-10 code (present / absent / not_mentioned), red_flags, "
-                       "attributions (null until GET .../explanation computes them)"})
+                       "attributions (null until GET .../explanation computes them); when de-identified the words "
+                       "of the text in attributions and red flags are scrubbed like `symptoms`"})
     abstained = fields.Boolean(required=True, metadata={"description": "the model is not confident enough to rank"})
+    out_of_scope = fields.Boolean(metadata={"description": "the text fits none of the known conditions"})
+    vitals = fields.Dict(metadata={"description": "vital signs used for triage (given, or read from the text)"})
+    risk_factors = fields.Dict(metadata={"description": "risk-factor answers as given"})
     abstain_message = fields.String(allow_none=True)
     disclaimer = fields.String(required=True)
     review = fields.Nested(ReviewOutSchema, allow_none=True)
@@ -118,7 +172,8 @@ class ExplanationSchema(Schema):
     red_flags = fields.List(fields.Dict())
     attributions = fields.Dict(allow_none=True, metadata={
         "description": "occlusion: words, and per ICD-10 code each word's score and the top words; "
-                       "words_per_group > 1 when a long text was scored a few neighbouring words at a time"})
+                       "words_per_group > 1 when a long text was scored a few neighbouring words at a time; "
+                       "for ML staff each word that is part of an identifier is a placeholder ([email], ...)"})
     attributions_error = fields.String(metadata={"description": "why attributions are missing"})
 
 
@@ -174,7 +229,8 @@ def create_assessment(data):
         else:
             patient, source = svc.find_patient(data.get("patient_email")), "clinician"
         diagnosis = svc.create_assessment(data["symptoms"], data.get("age"), data.get("sex"),
-                                          actor=user, patient=patient, source=source)
+                                          actor=user, patient=patient, source=source,
+                                          vitals=data.get("vitals"), risk_factors=data.get("risk_factors"))
     except svc.AssessmentError as exc:
         return _fail(exc)
     return svc.to_dict(diagnosis), 201, {"Location": url_for("assessments.get_assessment", diagnosis_id=diagnosis.id)}
@@ -235,10 +291,19 @@ def review_assessment(data, diagnosis_id: int):
 
 @blp.route("/assessments/<int:diagnosis_id>/explanation", methods=["GET"])
 @api_auth_required(*READERS)
+@explanation_rate_limit
 @blp.response(200, ExplanationSchema)
-@error_responses(blp, 401, 404)
+@error_responses(blp, 401, 404, 429)
 @blp.doc(security=BEARER)
 def get_explanation(diagnosis_id: int):
-    """Why each suggestion: knowledge-base findings and word attributions (computed once, then cached)."""
-    return svc.explanation_for(_load(diagnosis_id))
+    """Why each suggestion: knowledge-base findings and word attributions (computed once, then cached).
+
+    Computing attributions takes model time: it is limited per user (RATELIMIT_EXPLANATION; reading
+    a computed one is free) and bounded by EXPLANATION_TIME_BUDGET seconds, past which
+    `attributions_error` says to try again later."""
+    diagnosis = _load(diagnosis_id)
+    explanation = svc.explanation_for(diagnosis)
+    if _deidentify():  # the words of the text, scrubbed as in every de-identified view
+        explanation = deid.explanation_view(explanation, diagnosis.symptoms, deid.diagnosis_names(diagnosis))
+    return explanation
 

@@ -11,9 +11,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import roles_required
+from app.api.pagination import page_arg
 from app.assess import bp
-from app.assess.forms import AssessmentForm, HistoryFilterForm, ReviewForm
+from app.assess.forms import AssessmentForm, HistoryFilterForm, ReviewForm, risk_answers, vitals_answers
 from app.services import assessment as svc
+from app.services.rate_limits import explanation_rate_limit
 from app.services.review import AlreadyReviewed, create_review
 from models import Disease, db
 
@@ -43,7 +45,8 @@ def new():
             try:
                 patient = svc.find_patient(form.patient_email.data)
                 diagnosis = svc.create_assessment(form.symptoms.data, form.age.data, form.sex.data or None,
-                                                  actor=current_user, patient=patient, source="clinician")
+                                                  actor=current_user, patient=patient, source="clinician",
+                                                  vitals=vitals_answers(form), risk_factors=risk_answers(form))
             except svc.ModelUnavailableError as exc:
                 return render_template("assess/new.html", form=form, unavailable=exc.message, triage=exc.triage), 503
             except svc.AssessmentError as exc:
@@ -97,6 +100,7 @@ def review(diagnosis_id: int):
 
 @bp.get("/assessments/<int:diagnosis_id>/explanation.json")
 @roles_required("clinician", "admin")
+@explanation_rate_limit
 def explanation(diagnosis_id: int):
     diagnosis = _load(diagnosis_id)
     return jsonify(svc.explanation_for(diagnosis))
@@ -105,7 +109,7 @@ def explanation(diagnosis_id: int):
 @bp.get("/worklist")
 @roles_required("clinician")
 def worklist():
-    page = db.paginate(svc.worklist_query(), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = db.paginate(svc.worklist_query(), page=page_arg(request.args), per_page=PER_PAGE,
                        error_out=False)
     svc.audit_list(current_user, [d.id for d in page.items], "worklist")
     return render_template("assess/worklist.html", page=page)
@@ -120,7 +124,7 @@ def history():
         filters = svc.HistoryFilter(q=form.q.data or None, level=form.level.data or None,
                                     reviewed=form.reviewed.data or None, date_from=form.date_from.data,
                                     date_to=form.date_to.data)
-    page = db.paginate(svc.history_query(filters), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = db.paginate(svc.history_query(filters), page=page_arg(request.args), per_page=PER_PAGE,
                        error_out=False)
     svc.audit_list(current_user, [d.id for d in page.items], "history")
     args = {k: v for k, v in request.args.items() if k != "page" and v}

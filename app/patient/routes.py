@@ -10,6 +10,8 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_login import current_user
 
 from app.access import roles_required
+from app.api.pagination import page_arg
+from app.assess.forms import risk_answers, vitals_answers
 from app.patient import bp
 from app.patient.forms import SelfAssessForm
 from app.services import assessment as svc
@@ -44,7 +46,8 @@ def self_assess():
             return render_template("patient/self_assess.html", form=form), 422
         try:
             diagnosis = svc.create_assessment(form.symptoms.data, form.age.data, form.sex.data or None,
-                                              actor=current_user, patient=current_user, source="self")
+                                              actor=current_user, patient=current_user, source="self",
+                                              vitals=vitals_answers(form), risk_factors=risk_answers(form))
         except svc.ModelUnavailableError as exc:
             return render_template("patient/self_assess.html", form=form, unavailable=True, triage=exc.triage,
                                    advice=ADVICE), 503
@@ -87,6 +90,6 @@ def summary_pdf(diagnosis_id: int):
 @roles_required("patient")
 def history():
     stmt = svc.history_query(svc.HistoryFilter(patient_id=current_user.id))
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt, page=page_arg(request.args), per_page=PER_PAGE, error_out=False)
     svc.audit_list(current_user, [d.id for d in page.items], "patient_history")
     return render_template("patient/history.html", page=page)

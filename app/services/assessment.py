@@ -20,14 +20,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import case, event, func, select
 from sqlalchemy.orm import Session
 
 from app.services import audit
+from app.services.acuity import read_person
 from app.services.explain import findings_for, has_symptom_content, symptom_vocabulary
 from app.services.inference import ModelUnavailable, predict
-from app.services.triage import RedFlagIndex, TriageResult, phrase_pattern, phrase_tokens, triage
+from app.services.links import external_url
+from app.services.priors import apply_priors
+from app.services.triage import RedFlagIndex, TriageResult, triage
+from app.services.vitals import VitalsError, clean_vitals
 from models import Diagnosis, Disease, Review, User, db
 
 log = logging.getLogger(__name__)
@@ -35,16 +39,21 @@ log = logging.getLogger(__name__)
 DISCLAIMER = ("Decision support, not a diagnosis. These suggestions come from a statistical model and "
               "knowledge-base rules; a clinician decides. In an emergency call the emergency number.")
 TOP_K = 5
+PRIOR_POOL = 20  # ranked before demographic priors remove impossible conditions
 SEXES = ("female", "male")
 MIN_SYMPTOM_CHARS = 3
 
 ABSTAIN_LOW_CONFIDENCE = "low_confidence"
 ABSTAIN_NO_SYMPTOMS = "no_symptom_content"
+ABSTAIN_OUT_OF_SCOPE = "out_of_scope"
+RISK_FACTORS = ("pregnant", "diabetes", "immunosuppressed", "anticoagulants", "recent_surgery")
 ABSTAIN_MESSAGES = {
     ABSTAIN_LOW_CONFIDENCE: "The model is not confident enough to rank possible causes. Please add more detail: "
                             "what you feel and where, when it started, how it changed, and anything that makes it better or worse.",
     ABSTAIN_NO_SYMPTOMS: "The description does not contain any symptoms we recognise, so no causes are ranked. "
                          "Please describe what you feel and where, and since when.",
+    ABSTAIN_OUT_OF_SCOPE: "This description does not fit any of the conditions the model knows, so no causes are "
+                          "ranked. The urgency advice still applies; a clinician should look at it.",
 }
 
 
@@ -150,26 +159,15 @@ def knowledge_snapshot() -> KBSnapshot:
     diseases = tuple(
         SimpleNamespace(id=d.id, name=d.name, icd10=d.icd10, urgency=d.urgency, category=d.category,
                         description=d.description, symptoms=list(d.symptoms or []), red_flags=list(d.red_flags or []),
-                        precautions=list(d.precautions or []))
+                        precautions=list(d.precautions or []), demographics=dict((d.extra or {}).get("demographics") or {}))
         for d in rows
     )
     snap = KBSnapshot(key=key, diseases=diseases, by_code={d.icd10: d for d in diseases},
                       vocabulary=symptom_vocabulary(diseases), flag_index=RedFlagIndex(diseases),
                       generation=generation, checked_at=now)
-    _precompile(diseases)
     with _kb_lock:
         _kb_cache[cache_key] = snap
     return snap
-
-
-def _precompile(diseases: tuple[Any, ...]) -> None:
-    """Compile every symptom phrase once, so the first assessments do not pay for it."""
-    for d in diseases:
-        for s in d.symptoms:
-            for phrase in [s.get("term", ""), *(s.get("lay") or [])]:
-                if phrase:
-                    phrase_pattern(phrase)
-                    phrase_tokens(phrase)
 
 
 # -- validation ---------------------------------------------------------------------------
@@ -216,6 +214,31 @@ def clean_input(symptoms: Any, age: Any = None, sex: Any = None) -> tuple[str, i
     return text, age, sex
 
 
+def clean_risk_inputs(vitals: Any = None, risk_factors: Any = None) -> tuple[dict[str, Any], dict[str, bool]]:
+    """Structured vital signs and risk-factor answers; raises InvalidInput naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        clean = clean_vitals(vitals)
+    except VitalsError as exc:
+        errors.update(exc.fields)
+        clean = {}
+    risks: dict[str, bool] = {}
+    if risk_factors not in (None, ""):
+        if not isinstance(risk_factors, dict):
+            errors["risk_factors"] = ["Risk factors must be an object of true/false answers."]
+        else:
+            for key, value in risk_factors.items():
+                if key not in RISK_FACTORS:
+                    errors[f"risk_factors.{key}"] = [f"Unknown risk factor {key!r}; known: {', '.join(RISK_FACTORS)}."]
+                elif value is not None and not isinstance(value, bool):
+                    errors[f"risk_factors.{key}"] = [f"{key} must be true, false or null."]
+                elif value is not None:
+                    risks[key] = value
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], errors)
+    return clean, risks
+
+
 def find_patient(email: str | None) -> User | None:
     """The patient account an entry is linked to; InvalidInput when the e-mail is not a patient's."""
     if not email:
@@ -229,9 +252,11 @@ def find_patient(email: str | None) -> User | None:
 
 # -- the assessment --------------------------------------------------------------------------
 
-def rules_only_triage(text: str) -> TriageResult:
+def rules_only_triage(text: str, age: int | None = None, sex: str | None = None,
+                      vitals: dict[str, Any] | None = None, risk_factors: dict[str, bool] | None = None) -> TriageResult:
     kb = knowledge_snapshot()
-    return triage(text, None, kb.diseases, abstained=True, flag_index=kb.flag_index)
+    return triage(text, None, kb.diseases, abstained=True, flag_index=kb.flag_index, age=age, sex=sex,
+                  vitals=vitals, risk_factors=risk_factors)
 
 
 def create_assessment(
@@ -242,39 +267,50 @@ def create_assessment(
     actor: User,
     patient: User | None = None,
     source: str = "clinician",
+    vitals: Any = None,
+    risk_factors: Any = None,
 ) -> Diagnosis:
     """Validate, predict, abstain or rank, triage, store and audit; returns the committed row."""
     text, age, sex = clean_input(symptoms, age, sex)
+    vitals, risk_factors = clean_risk_inputs(vitals, risk_factors)
     kb = knowledge_snapshot()
     app = current_app._get_current_object()
     try:
-        loaded, predictions = predict(app, text, top_k=TOP_K)
+        loaded, predictions = predict(app, text, top_k=PRIOR_POOL)
     except ModelUnavailable as exc:
         log.info("assessment refused: no model (%s)", exc)
         raise ModelUnavailableError(
             "No diagnostic model is loaded, so possible causes cannot be ranked right now. "
             "The urgency advice below comes from safety rules and still applies.",
-            rules_only_triage(text),
+            rules_only_triage(text, age, sex, vitals, risk_factors),
         ) from exc
 
-    differential = []
+    ranked = []
     for p in predictions:
         disease = kb.by_code.get(p.icd10)
-        differential.append({"disease": disease.name if disease else p.disease, "icd10": p.icd10,
-                             "probability": round(float(p.probability), 4)})
+        ranked.append({"disease": disease.name if disease else p.disease, "icd10": p.icd10,
+                       "probability": round(float(p.probability), 4)})
+    person = read_person(text, age, sex, risk_factors)
+    differential, excluded = apply_priors(ranked, lambda code: getattr(kb.by_code.get(code), "demographics", None),
+                                          person, TOP_K)
     top = differential[0]["probability"] if differential else 0.0
     threshold = float(current_app.config.get("ABSTAIN_THRESHOLD", 0.35))
     abstain_reason = None
     if not has_symptom_content(text, kb.vocabulary):
         abstain_reason = ABSTAIN_NO_SYMPTOMS
+    elif loaded.classifier.out_of_scope(predictions) if hasattr(loaded.classifier, "out_of_scope") else False:
+        abstain_reason = ABSTAIN_OUT_OF_SCOPE
     elif top < threshold:
         abstain_reason = ABSTAIN_LOW_CONFIDENCE
     abstained = abstain_reason is not None
 
-    result = triage(text, differential, kb.diseases, abstained=abstained, flag_index=kb.flag_index)
+    result = triage(text, differential, kb.diseases, abstained=abstained, flag_index=kb.flag_index, age=age, sex=sex,
+                    vitals=vitals, risk_factors=risk_factors)
     explanation = {
         "abstain_reason": abstain_reason,
         "findings": findings_for(text, differential, kb.by_code),
+        "excluded_by_demographics": excluded,
+        "scope_fit": getattr(predictions, "fit", None),
         "red_flags": result.red_flags,
         "attributions": None,  # computed on demand (explanation endpoint)
     }
@@ -292,6 +328,11 @@ def create_assessment(
         triage_reasons=result.reasons,
         explanation=explanation,
         abstained=abstained,
+        out_of_scope=abstain_reason == ABSTAIN_OUT_OF_SCOPE,
+        vitals=result.vitals or None,
+        risk_factors=risk_factors or None,
+        triage_detail={"news2": result.news2, "rules": result.rules, "person": result.person,
+                       "from_rules": result.from_rules},
     )
     # Known for a new row: set them so that reading them back needs no queries.
     diagnosis.patient, diagnosis.entered_by, diagnosis.review = patient, actor, None
@@ -318,14 +359,6 @@ def _commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = previous
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail, also outside a request (CLI, tests): then SERVER_NAME or localhost."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, _external=True, **values)
 
 
 def notify_clinicians(diagnosis: Diagnosis) -> int:
@@ -399,7 +432,8 @@ def review_dict(review: Review | None, *, deidentify: bool = False) -> dict[str,
 
 
 def to_dict(diagnosis: Diagnosis, *, deidentify: bool = False) -> dict[str, Any]:
-    """The API body (DESIGN.md); de-identified for ML staff: no patient or staff ids, no notes."""
+    """The API body (DESIGN.md); de-identified for ML staff (app/services/deid.py): salted case id,
+    month, age band, scrubbed text and explanation, no patient or staff identity, no notes."""
     explanation = diagnosis.explanation or {}
     body: dict[str, Any] = {
         "id": diagnosis.id,
@@ -411,18 +445,26 @@ def to_dict(diagnosis: Diagnosis, *, deidentify: bool = False) -> dict[str, Any]
         "sex": diagnosis.sex,
         "differential": list(diagnosis.differential or []),
         "top_probability": diagnosis.top_probability,
-        "triage": {"level": diagnosis.triage_level, "reasons": list(diagnosis.triage_reasons or [])},
+        "triage": {"level": diagnosis.triage_level, "reasons": list(diagnosis.triage_reasons or []),
+                   "news2": (diagnosis.triage_detail or {}).get("news2"),
+                   "rules": list((diagnosis.triage_detail or {}).get("rules") or [])},
+        "out_of_scope": bool(diagnosis.out_of_scope),
+        "vitals": dict(diagnosis.vitals or {}),
+        "risk_factors": dict(diagnosis.risk_factors or {}),
         "explanation": explanation,
         "abstained": bool(diagnosis.abstained),
         "abstain_message": ABSTAIN_MESSAGES.get(explanation.get("abstain_reason")) if diagnosis.abstained else None,
         "disclaimer": DISCLAIMER,
         "review": review_dict(diagnosis.review, deidentify=deidentify),
     }
-    if not deidentify:
-        p = diagnosis.patient
-        e = diagnosis.entered_by
-        body["patient"] = {"id": p.id, "email": p.email, "name": p.name} if p else None
-        body["entered_by"] = {"id": e.id, "email": e.email, "name": e.name} if e else None
+    if deidentify:  # the same de-identified view as the case export and the /ml pages
+        from app.services.deid import assessment_view
+
+        return assessment_view(diagnosis, body)
+    p = diagnosis.patient
+    e = diagnosis.entered_by
+    body["patient"] = {"id": p.id, "email": p.email, "name": p.name} if p else None
+    body["entered_by"] = {"id": e.id, "email": e.email, "name": e.name} if e else None
     return body
 
 
@@ -495,10 +537,20 @@ def explanation_for(diagnosis: Diagnosis) -> dict[str, Any]:
 
     Attributions are only computed by the model version that made the assessment; after a
     promotion the old ones stay, and a missing one is reported rather than faked by another model.
+
+    Bounded work: fewer left-out variants for long texts, predicted a piece at a time in the
+    batcher's background lane (assessments always go first), within EXPLANATION_TIME_BUDGET
+    seconds; past it the answer says so and nothing is cached (try again later).
     """
     from sqlalchemy.orm.attributes import flag_modified
 
-    from app.services.explain import attribution_payload, occlusion
+    from app.services.explain import (
+        ExplanationTimeout,
+        attribution_payload,
+        budgeted_proba,
+        occlusion,
+        variant_budget,
+    )
     from app.services.inference import current_model, get_batcher
 
     explanation = dict(diagnosis.explanation or {})
@@ -518,7 +570,20 @@ def explanation_for(diagnosis: Diagnosis) -> dict[str, Any]:
     index = {code: i for i, (_, code) in enumerate(clf.labels)}
     label_ids = {item["icd10"]: index[item["icd10"]] for item in diagnosis.differential if item.get("icd10") in index}
     text = diagnosis.symptoms
-    occl = get_batcher(app).run(clf, lambda: occlusion(clf.predict_proba, text, list(label_ids.values())))
+    batcher = get_batcher(app)
+    deadline = time_mod.monotonic() + float(app.config.get("EXPLANATION_TIME_BUDGET", 5.0))
+
+    def run_piece(texts: list[str], timeout: float):
+        return batcher.run_background(clf, lambda: clf.predict_proba(texts), timeout=timeout)
+
+    variants = variant_budget(text, int(app.config.get("EXPLANATION_CHAR_BUDGET", 24_000)))
+    try:
+        occl = occlusion(budgeted_proba(run_piece, deadline), text, list(label_ids.values()), max_variants=variants)
+    except ExplanationTimeout:
+        log.info("explanation of assessment %s stopped at its time budget", diagnosis.id)
+        explanation["attributions_error"] = ("The service is busy, so word attributions could not be computed in "
+                                             "time. Please try again in a minute.")
+        return explanation
     explanation["attributions"] = attribution_payload(text, occl, label_ids)
     explanation.pop("attributions_error", None)
     diagnosis.explanation = explanation

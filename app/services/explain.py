@@ -26,7 +26,64 @@ MAX_ATTRIBUTION_WORDS = 160
 # text took ~20 s. Longer texts leave out neighbouring words together (each word of a group
 # gets the group's score), which keeps an explanation to a few seconds.
 MAX_OCCLUSION_VARIANTS = 48
+MIN_OCCLUSION_VARIANTS = 8
+# Each left-out variant is nearly the whole text again, so the work of an explanation grows with
+# variants x text length: long texts get fewer variants (more words left out together), keeping
+# the characters re-read near EXPLANATION_CHAR_BUDGET. Variants are predicted a piece at a time
+# (about PIECE_CHARS characters each) in the batcher's background lane, and the whole explanation
+# stops at EXPLANATION_TIME_BUDGET seconds.
+DEFAULT_CHAR_BUDGET = 24_000
+PIECE_CHARS = 4_000
 TOP_WORDS = 5
+
+
+class ExplanationTimeout(RuntimeError):
+    """The explanation did not finish within its time budget (nothing is cached then)."""
+
+
+def variant_budget(text: str, char_budget: int = DEFAULT_CHAR_BUDGET) -> int:
+    """How many left-out variants an explanation of `text` may predict."""
+    per_text = max(1, len(text))
+    return max(MIN_OCCLUSION_VARIANTS, min(MAX_OCCLUSION_VARIANTS, char_budget // per_text - 1))
+
+
+def pieces(texts: list[str], piece_chars: int = PIECE_CHARS) -> list[list[str]]:
+    """`texts` cut into consecutive pieces of about `piece_chars` characters (at least one text each)."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for text in texts:
+        if current and size + len(text) > piece_chars:
+            out.append(current)
+            current, size = [], 0
+        current.append(text)
+        size += len(text)
+    if current:
+        out.append(current)
+    return out
+
+
+def budgeted_proba(run_piece, deadline: float, piece_chars: int = PIECE_CHARS):
+    """A predict_proba for `occlusion` that predicts piece by piece with `run_piece(texts, timeout)`
+    and raises ExplanationTimeout once the monotonic `deadline` has passed."""
+    import time
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    import numpy as np
+
+    def predict_proba(texts: list[str]):
+        parts = []
+        for piece in pieces(list(texts), piece_chars):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ExplanationTimeout("explanation time budget spent")
+            try:
+                parts.append(np.asarray(run_piece(piece, remaining)))
+            except FutureTimeout as exc:
+                raise ExplanationTimeout("explanation time budget spent") from exc
+        return np.concatenate(parts)
+
+    return predict_proba
 
 STOP_WORDS = frozenset("""
 a about above after again against all almost also am an and any anything are as at be because been before being
@@ -77,16 +134,25 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(normalise(text)) if w not in STOP_WORDS and len(w) >= 3]
 
 
+@lru_cache(maxsize=65536)
+def _phrase_stems(phrase: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in content_words(phrase))
+
+
 def symptom_vocabulary(diseases: Iterable[Any]) -> frozenset[str]:
-    """Stems of words in the knowledge base's symptom terms, lay phrasings and red-flag phrases."""
+    """Stems of words in the knowledge base's symptom terms, lay phrasings and red-flag phrases.
+
+    Per-phrase stems are cached: with 300+ conditions the snapshot rebuild (every knowledge-base
+    edit) would otherwise re-stem ~20,000 phrases.
+    """
     words: set[str] = {_stem(w) for w in COMMON_SYMPTOM_WORDS}
     for d in diseases:
         for s in getattr(d, "symptoms", None) or []:
             for phrase in [s.get("term", ""), *(s.get("lay") or [])]:
-                words.update(_stem(w) for w in content_words(phrase))
+                words |= _phrase_stems(phrase)
         for flag in getattr(d, "red_flags", None) or []:
             for phrase in flag.get("phrases") or []:
-                words.update(_stem(w) for w in content_words(phrase))
+                words |= _phrase_stems(phrase)
     return frozenset(words)
 
 
@@ -181,10 +247,12 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", text)]
 
 
-def occlusion(predict_proba, text: str, label_ids: list[int]) -> dict[str, Any]:
-    """Per word and label: p(label | text) - p(label | text without that word)."""
+def occlusion(predict_proba, text: str, label_ids: list[int], max_variants: int = MAX_OCCLUSION_VARIANTS) -> dict[str, Any]:
+    """Per word and label: p(label | text) - p(label | text without that word).
+
+    At most `max_variants` texts with words left out (see `variant_budget`)."""
     spans = split_words(text)[:MAX_ATTRIBUTION_WORDS]
-    size = max(1, -(-len(spans) // MAX_OCCLUSION_VARIANTS))  # words left out together
+    size = max(1, -(-len(spans) // max(1, max_variants)))  # words left out together
     groups = [spans[i : i + size] for i in range(0, len(spans), size)]
     variants = [text]
     for group in groups:

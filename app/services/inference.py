@@ -10,19 +10,25 @@ default: transformers' fast tokenizers are not safe to share between threads.
 
 The threads are started lazily and per process id, so an app created before gunicorn forks its
 workers still gets live batchers in each worker.
+
+Two lanes: assessments (``predict``, and ``run`` for short calls) always go first; background
+work (``run_background``: word explanations, seconds of model time) runs only when no assessment
+is waiting, on one batcher thread at a time, in small pieces submitted one after the other by
+its caller. An assessment therefore waits at most for one piece, never for a whole explanation,
+and explanations never take more than one core from assessments.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +37,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BATCH = 16
 DEFAULT_MAX_WAIT = 0.005  # seconds
 DEFAULT_TIMEOUT = 30.0
+BACKGROUND_THREADS = 1  # batcher threads that may run background work at the same time
 
 
 class ModelUnavailable(RuntimeError):
@@ -79,6 +86,7 @@ class _Job:
     top_k: int = 5
     call: Callable[[], Any] | None = None  # arbitrary work that must run on the inference thread
     future: Future = field(default_factory=Future)
+    background: bool = False  # the low-priority lane (explanations)
 
 
 class MicroBatcher:
@@ -94,7 +102,10 @@ class MicroBatcher:
         self.threads = threads
         self.workers = workers  # None: default_workers() for thread-safe engines, else 1
         self._pid: int | None = None
-        self._queue: queue.Queue[_Job] = queue.Queue()
+        self._cond = threading.Condition()
+        self._high: deque[_Job] = deque()  # assessments
+        self._low: deque[_Job] = deque()  # background work, when no assessment waits
+        self._low_running = 0
         self._pool: list[threading.Thread] = []
         self._start_lock = threading.Lock()
         self._count_lock = threading.Lock()
@@ -102,12 +113,13 @@ class MicroBatcher:
         self.batches = 0  # counters for benchmarks and tests
         self.items = 0
         self.sizes: Counter[int] = Counter()  # batch size -> number of batches
+        self.background_jobs = 0
 
     def stats(self) -> dict[str, Any]:
         """Counters for benchmarks: batches, items, mean batch size and the size histogram."""
         return {"batches": self.batches, "items": self.items,
                 "mean_batch": round(self.items / self.batches, 2) if self.batches else 0.0,
-                "sizes": dict(sorted(self.sizes.items()))}
+                "sizes": dict(sorted(self.sizes.items())), "background_jobs": self.background_jobs}
 
     # -- public --------------------------------------------------------------------------------
     def predict(self, classifier: Any, text: str, top_k: int = 5, timeout: float = DEFAULT_TIMEOUT) -> list[Any]:
@@ -117,15 +129,31 @@ class MicroBatcher:
         return job.future.result(timeout=timeout)
 
     def run(self, classifier: Any, call: Callable[[], Any], timeout: float = 120.0) -> Any:
-        """Run `call` (e.g. predict_proba for an explanation) on the inference thread."""
+        """Run a short `call` on an inference thread, in the assessments' lane."""
         job = _Job(classifier=classifier, call=call)
         self._submit(job)
         return job.future.result(timeout=timeout)
 
+    def run_background(self, classifier: Any, call: Callable[[], Any], timeout: float = 120.0) -> Any:
+        """Run `call` in the low-priority lane: only while no assessment waits, one at a time.
+
+        Keep each call short (a piece of the work): an assessment that arrives meanwhile waits
+        for it. Raises concurrent.futures.TimeoutError after `timeout` seconds; a call that has
+        not started by then is dropped, not run later."""
+        job = _Job(classifier=classifier, call=call, background=True)
+        self._submit(job)
+        try:
+            return job.future.result(timeout=timeout)
+        except FutureTimeout:
+            job.future.cancel()  # still queued: never runs; already running: finishes unread
+            raise
+
     # -- internals -----------------------------------------------------------------------------
     def _submit(self, job: _Job) -> None:
         self._ensure_threads(job.classifier)
-        self._queue.put(job)
+        with self._cond:
+            (self._low if job.background else self._high).append(job)
+            self._cond.notify_all()
 
     def _wanted_workers(self, classifier: Any) -> int:
         if self.workers:
@@ -139,8 +167,9 @@ class MicroBatcher:
         if self._pid == pid and sum(t.is_alive() for t in self._pool) >= wanted:
             return
         with self._start_lock:
-            if self._pid != pid:  # forked: the parent's queue and threads are not ours
-                self._queue = queue.Queue()
+            if self._pid != pid:  # forked: the parent's queues and threads are not ours
+                self._cond = threading.Condition()
+                self._high, self._low, self._low_running = deque(), deque(), 0
                 self._pool = []
             self._pid = pid
             self._pool = [t for t in self._pool if t.is_alive()]
@@ -150,25 +179,38 @@ class MicroBatcher:
                 thread.start()
                 self._pool.append(thread)
 
+    def _next(self) -> _Job:
+        """The next job: an assessment if one waits, else background work if no other thread
+        runs some (blocks until there is one)."""
+        with self._cond:
+            while True:
+                if self._high:
+                    return self._high.popleft()
+                if self._low and self._low_running < BACKGROUND_THREADS:
+                    self._low_running += 1
+                    return self._low.popleft()
+                self._cond.wait()
+
     def _collect(self) -> list[_Job]:
-        first = self._queue.get()
+        first = self._next()
         jobs = [first]
         if first.call is not None:
             return jobs
-        # Wait for companions only under load (the last batch had company, or more are queued):
-        # a lone request at concurrency 1 should not pay the batching window.
-        window = self.max_wait if (self._last_batch_size > 1 or not self._queue.empty()) else 0.0
-        deadline = time.monotonic() + window
-        while len(jobs) < self.max_batch:
-            remaining = deadline - time.monotonic()
-            try:
-                job = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if job.call is not None:
-                self._queue.put(job)  # run it after this batch
-                break
-            jobs.append(job)
+        with self._cond:
+            # Wait for companions only under load (the last batch had company, or more are queued):
+            # a lone request at concurrency 1 should not pay the batching window.
+            window = self.max_wait if (self._last_batch_size > 1 or self._high) else 0.0
+            deadline = time.monotonic() + window
+            while len(jobs) < self.max_batch:
+                if self._high:
+                    if self._high[0].call is not None:
+                        break  # run it after this batch
+                    jobs.append(self._high.popleft())
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
         return jobs
 
     def _loop(self) -> None:
@@ -177,7 +219,14 @@ class MicroBatcher:
             jobs = self._collect()
             configure_torch(self.threads)  # a no-op unless a PyTorch engine is loaded
             if jobs[0].call is not None:
-                self._run_call(jobs[0])
+                try:
+                    self._run_call(jobs[0])
+                finally:
+                    if jobs[0].background:
+                        with self._cond:
+                            self._low_running -= 1
+                            self.background_jobs += 1
+                            self._cond.notify_all()
                 continue
             groups: dict[int, list[_Job]] = {}
             for job in jobs:
@@ -187,6 +236,8 @@ class MicroBatcher:
 
     @staticmethod
     def _run_call(job: _Job) -> None:
+        if not job.future.set_running_or_notify_cancel():
+            return  # its caller gave up waiting (background work past its time budget)
         try:
             job.future.set_result(job.call())
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
@@ -207,7 +258,11 @@ class MicroBatcher:
             self.sizes[len(group)] += 1
         self._last_batch_size = len(group)
         for job, preds in zip(group, results, strict=True):
-            job.future.set_result(list(preds)[: job.top_k])
+            ranked = preds[: job.top_k]
+            if hasattr(preds, "fit"):  # a Ranking: keep how well the text fits any condition
+                ranked = type(preds)(ranked)
+                ranked.fit = preds.fit
+            job.future.set_result(ranked)
 
 
 def get_batcher(app: Any) -> MicroBatcher:

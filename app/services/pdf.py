@@ -62,8 +62,10 @@ def summary_pdf(*, created_at: str, symptoms: str, age: int | None, sex: str | N
         para("We are not sure. " + (abstain_message or ""))
     for p in possibilities:
         para(f"Could be: {p['disease']} ({p['icd10']}), about {p['percent']}% likely", "B")
-        for tip in (p.get("precautions") or [])[:3]:
-            para(f"- {tip}", size=10)
+        # an emergency result carries first aid only: long-term self-care waits for a non-emergency result
+        if "emergency" not in level_label.lower() or p.get("urgency") == "emergency":
+            for tip in (p.get("precautions") or [])[:3]:
+                para(f"- {tip}", size=10)
     if review:
         pdf.ln(3)
         heading("Clinician review")

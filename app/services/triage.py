@@ -1,11 +1,13 @@
-"""Urgency triage: rules over the text, independent of the classifier.
+"""Urgency triage: rules over the text and the vital signs, independent of the classifier.
 
 Why rules and not the model: an emergency must be flagged whatever the classifier says, even
-when it abstains or is not loaded. Two sources of rules are combined:
+when it abstains, is unsure, the case is outside its conditions, or no model is loaded. Sources:
 
-* universal emergency patterns (chest pain with breathlessness, stroke signs, ...), below;
-* the knowledge base's red flags (``Disease.red_flags`` phrases; their presence in the text
-  means the flag is present, whichever condition the model suggests);
+* the acuity layer (``acuity.py``): every finding of the red-flag library
+  (``knowledge/red_flags``), gated by age, sex, pregnancy and risk factors;
+* vital signs (``vitals.py``): NEWS2 for adults, age limits for children;
+* red flags typed into a disease record by an admin (``Disease.red_flags`` entries without a
+  library id), matched as phrases;
 
 plus the default urgency of the likely conditions (the top suggestion, and any with a
 probability >= 0.2) when the model did not abstain.
@@ -94,128 +96,12 @@ def find_negated(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A lay phrase as a tolerant regex: any spacing, optional apostrophes, whole words."""
     words = normalise(phrase).strip().split()
     parts = [re.escape(w).replace("'", "'?") for w in words]
     return re.compile(r"(?<![\w'])" + r"\s+".join(parts) + r"(?![\w'])")
-
-
-# -- universal patterns ------------------------------------------------------------------------
-
-def _p(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w'])")
-
-
-CHEST_PAIN = _p(
-    r"chest (?:pain|pains|pressure|ache|aching|hurts|hurting|discomfort|tightness|is tight|feels (?:tight|heavy|crushed))",
-    r"(?:pain|pressure|tightness|ache|heaviness) (?:in|across|on|around) (?:my|the|his|her|their) chest",
-    r"crushing (?:pain|chest)", r"heart attack",
-)
-BREATHLESS = _p(
-    r"short(?:ness)? of breath", r"breathless(?:ness)?", r"(?:can't|cant|cannot|can not) (?:breathe|catch (?:my|his|her) breath)",
-    r"struggling (?:to breathe|for breath)", r"(?:difficulty|trouble|problems?) breathing", r"hard to breathe",
-    r"out of breath", r"gasping", r"fighting for breath", r"breathing (?:is )?(?:difficult|hard|laboured|labored)", r"dyspno?ea",
-)
-SWEATING = _p(r"sweat(?:ing|y|s|ed)?", r"clammy", r"drenched", r"diaphore\w*")
-FACE_DROOP = _p(
-    r"(?:face|mouth|smile) (?:is |has )?(?:drooping|droops|droopy|droop|dropped|fallen|lopsided|drooped)",
-    r"drooping (?:face|mouth)", r"facial droop", r"face droop",
-)
-ARM_WEAK = _p(
-    r"arm (?:has |is )?(?:gone |went |going )?(?:weak|numb|heavy|dead|limp)",
-    r"weak(?:ness)? (?:in|of) (?:my|his|her|their|one|the) (?:arm|leg|side)",
-    r"(?:can't|cant|cannot|can not) (?:lift|raise|move) (?:my|his|her|their|one) arm",
-    r"one side (?:of (?:my|his|her|the) (?:body|face) )?(?:is |has |went |gone )*(?:weak|numb|limp)",
-    r"arm weakness",
-)
-SLURRED = _p(
-    r"slurred speech", r"slurring", r"speech (?:is |was )?(?:slurred|garbled|jumbled)",
-    r"(?:can't|cant|cannot) speak properly", r"(?:trouble|difficulty) (?:speaking|talking|finding words)",
-    r"words (?:are |were |came out )?(?:jumbled|muddled|garbled)",
-)
-SWELLING_MOUTH = _p(
-    r"(?:throat|tongue|lips?|mouth|face) (?:is |are |has |have |feels? |keeps? )?(?:swelling|swollen|swelled|closing|tight)(?: up)?",
-    r"swelling (?:of|in) (?:my|the|his|her) (?:throat|tongue|lips?|mouth|face)",
-    r"swollen (?:throat|tongue|lips?|mouth|face)",
-)
-BREATHING_TROUBLE = re.compile(BREATHLESS.pattern + "|" + _p(r"wheez\w*", r"stridor", r"noisy breathing", r"choking").pattern)
-STIFF_NECK = _p(r"stiff neck", r"neck (?:is |feels )?(?:stiff|rigid)", r"neck stiffness", r"(?:can't|cant|cannot) (?:touch|bend|put) (?:my )?chin")
-FEVER = _p(r"fever(?:ish|s)?", r"high temperature", r"temperature of", r"running a temperature", r"burning up", r"pyrexi\w*", r"febrile")
-NB_RASH = _p(
-    r"non[- ]?blanching(?: rash)?", r"rash (?:that )?(?:doesn't|does not|doesnt|won't|will not|didn't|did not) fade",
-    r"purple (?:spots|rash|blotches|patches)", r"rash under (?:a|the) glass", r"glass test", r"petechia\w*", r"purpur\w*",
-)
-RASH = _p(r"rash(?:es)?", r"spots")
-SUICIDE = _p(
-    r"suicid\w*", r"kill(?:ing)? (?:my|him|her|them)sel(?:f|ves)", r"end(?:ing)? (?:my|his|her|their) (?:own )?li(?:fe|ves)",
-    r"end it all", r"take my (?:own )?life", r"(?:want|wanting|wanted) to die", r"better off dead",
-    r"self[- ]?harm\w*", r"(?:harm|harming|hurt|hurting|cut|cutting) (?:my|him|her)self", r"overdos\w*",
-)
-HEAVY_BLEEDING = _p(
-    r"(?:heavy|severe|uncontrolled|profuse) bleeding", r"bleeding (?:heavily|a lot|badly|profusely|everywhere)",
-    r"bleeding (?:won't|will not|wont|doesn't|does not|that won't) stop", r"(?:won't|wont|will not|can't) stop (?:the )?bleeding",
-    r"(?:vomiting|throwing up|sick(?:ing)? up|threw up|vomited|puking) (?:up )?(?:blood|what looks like coffee grounds)",
-    r"blood in (?:my |the |his |her )?vomit", r"haematemesis", r"hematemesis",
-    r"(?:black|tarry|black tarry|black and tarry|black, tarry) (?:stools?|poos?|poops?|faeces|feces|bowel movements?)",
-    r"(?:stools?|poos?|poops?) (?:are |is |look |looks |were |was )?(?:black|tarry|like tar)", r"mela?ena",
-    r"spurting blood", r"soaking (?:through )?(?:a )?pads?",
-)
-UNCONSCIOUS = _p(
-    r"unconscious", r"unresponsive", r"passed out", r"passing out", r"collapsed", r"blacked out",
-    r"lost consciousness", r"loss of consciousness", r"(?:won't|wont|will not|can't|cannot) (?:wake|be woken)",
-    r"seizures?", r"fitting", r"had a fit", r"convuls\w*", r"not breathing", r"stopped breathing",
-)
-ANAPHYLAXIS = _p(r"anaphyla\w*", r"severe allergic reaction", r"epi-?pen", r"allergic reaction (?:and|with) (?:swelling|breathing)")
-THUNDERCLAP = _p(
-    r"worst headache (?:of my life|ever|i've ever had)", r"thunderclap", r"sudden (?:severe|explosive|excruciating) headache",
-    r"headache (?:like|came on like) (?:a|being hit)",
-)
-BLUE_LIPS = _p(r"(?:lips|face|skin|tongue) (?:are |is |turning |going |gone |went |look )*(?:blue|grey|gray|bluish)", r"blue lips", r"cyano\w*")
-SEVERE_BREATHING = _p(
-    r"(?:can't|cant|cannot|can not) breathe", r"struggling to breathe", r"gasping for (?:air|breath)",
-    r"too breathless to (?:talk|speak|eat)", r"(?:can't|cant|cannot) (?:finish|complete) (?:a )?sentences?", r"choking",
-)
-COUGHING_BLOOD = _p(r"coughing (?:up )?blood", r"cough(?:ed)? up blood", r"blood in (?:my |the )?(?:phlegm|sputum|spit)", r"haemoptysis", r"hemoptysis")
-BLOOD_STOOL_URINE = _p(r"blood in (?:my |the )?(?:stools?|poos?|urine|pee|wee)", r"bloody (?:stools?|poos?|diarrhoea|diarrhea|urine)", r"(?:peeing|weeing|passing) blood")
-FAINTING = _p(r"faint(?:ed|ing)?", r"fainting spells?")
-SEVERE_BELLY = _p(r"(?:severe|agonising|agonizing|excruciating|unbearable) (?:abdominal|stomach|tummy|belly) pain", r"(?:abdominal|stomach|tummy|belly) pain (?:is )?(?:severe|agonising|unbearable)")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Fires when every group has an affirmed match (groups are alternatives ORed inside)."""
-
-    name: str
-    level: str
-    reason: str
-    groups: tuple[tuple[re.Pattern[str], ...], ...]
-
-
-UNIVERSAL_RULES: tuple[Rule, ...] = (
-    Rule("chest_pain_breathless", "emergency", "Chest pain with breathlessness or sweating (possible heart attack or embolism)",
-         ((CHEST_PAIN,), (BREATHLESS, SWEATING))),
-    Rule("stroke", "emergency", "Signs of a stroke: face droop, arm weakness or slurred speech",
-         ((FACE_DROOP, ARM_WEAK, SLURRED),)),
-    Rule("airway_swelling", "emergency", "Swelling of the throat, tongue or lips with breathing trouble (possible anaphylaxis)",
-         ((SWELLING_MOUTH,), (BREATHING_TROUBLE,))),
-    Rule("anaphylaxis", "emergency", "Severe allergic reaction (anaphylaxis)", ((ANAPHYLAXIS,),)),
-    Rule("meningitis_neck", "emergency", "Stiff neck with fever or rash (possible meningitis)", ((STIFF_NECK,), (FEVER, RASH, NB_RASH))),
-    Rule("nonblanching_rash", "emergency", "Rash that does not fade under pressure (possible sepsis or meningitis)", ((NB_RASH,),)),
-    Rule("suicide", "emergency", "Thoughts of suicide or self-harm: immediate help is needed", ((SUICIDE,),)),
-    Rule("bleeding", "emergency", "Heavy bleeding, vomiting blood or black stools", ((HEAVY_BLEEDING,),)),
-    Rule("unconscious", "emergency", "Loss of consciousness, collapse or seizure", ((UNCONSCIOUS,),)),
-    Rule("thunderclap", "emergency", "Sudden, very severe headache (possible bleed in the brain)", ((THUNDERCLAP,),)),
-    Rule("cyanosis", "emergency", "Blue or grey lips or skin (lack of oxygen)", ((BLUE_LIPS,),)),
-    Rule("severe_breathing", "emergency", "Severe difficulty breathing", ((SEVERE_BREATHING,),)),
-    Rule("chest_pain", "urgent", "Chest pain", ((CHEST_PAIN,),)),
-    Rule("coughing_blood", "urgent", "Coughing up blood", ((COUGHING_BLOOD,),)),
-    Rule("blood_stool_urine", "urgent", "Blood in the stools or urine", ((BLOOD_STOOL_URINE,),)),
-    Rule("fainting", "urgent", "Fainting", ((FAINTING,),)),
-    Rule("severe_abdominal_pain", "urgent", "Severe abdominal pain", ((SEVERE_BELLY,),)),
-    Rule("mouth_swelling", "urgent", "Swelling of the lips, tongue, face or throat", ((SWELLING_MOUTH,),)),
-)
 
 
 # -- the result --------------------------------------------------------------------------------
@@ -224,35 +110,25 @@ UNIVERSAL_RULES: tuple[Rule, ...] = (
 class TriageResult:
     level: str
     reasons: list[str] = field(default_factory=list)
-    red_flags: list[dict[str, str]] = field(default_factory=list)  # [{"finding", "level", "source", "match"}]
+    red_flags: list[dict[str, str]] = field(default_factory=list)  # [{"finding", "level", "source", "match", "id"?}]
+    news2: dict[str, Any] | None = None
+    vitals: dict[str, Any] = field(default_factory=dict)
+    person: dict[str, Any] = field(default_factory=dict)
+    from_rules: bool = False  # the level came from the acuity layer because the model could not rank
+
+    @property
+    def rules(self) -> list[dict[str, str]]:
+        """The acuity rules that fired: id, level and the words that matched."""
+        return [{"id": f.get("id", ""), "level": f["level"], "finding": f["finding"], "match": f.get("match", "")}
+                for f in self.red_flags]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"level": self.level, "reasons": list(self.reasons)}
+        return {"level": self.level, "reasons": list(self.reasons), "news2": self.news2, "rules": self.rules}
 
 
 def most_urgent(levels: Iterable[str]) -> str | None:
     known = [lv for lv in levels if lv in LEVELS]
     return min(known, key=LEVELS.index) if known else None
-
-
-def universal_flags(text: str) -> list[dict[str, str]]:
-    """Universal patterns that fire on normalised text (an emergency rule hides its urgent subset)."""
-    fired = []
-    for rule in UNIVERSAL_RULES:
-        matches = []
-        for group in rule.groups:
-            hit = None
-            for pattern in group:
-                hit = find_affirmed(pattern, text)
-                if hit:
-                    break
-            if hit is None:
-                break
-            matches.append(hit.group(0))
-        else:
-            fired.append({"finding": rule.reason, "level": rule.level, "source": "universal", "rule": rule.name,
-                          "match": " + ".join(matches)})
-    return fired
 
 
 # -- knowledge-base red flags, compiled once per knowledge-base snapshot -------------------------
@@ -272,7 +148,7 @@ def text_tokens(norm: str) -> frozenset[str]:
     return frozenset(t.replace("'", "") for t in _TOKEN.findall(norm))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def phrase_tokens(phrase: str) -> frozenset[str]:
     """The tokens that must all be in `text_tokens(text)` for `phrase_pattern(phrase)` to match."""
     return frozenset(t for t in (w.replace("'", "") for w in _TOKEN.findall(normalise(phrase))) if t)
@@ -287,7 +163,11 @@ class _Flag:
 
 
 class RedFlagIndex:
-    """The knowledge base's red-flag phrases, indexed by token (build once per snapshot, read-only)."""
+    """Red flags typed into disease records, indexed by token (build once per snapshot, read-only).
+
+    Flags that carry a library ``id`` are skipped: the acuity layer matches those, with their
+    population and context, for every description.
+    """
 
     def __init__(self, diseases: Iterable[Any]):
         flags: list[_Flag] = []
@@ -295,7 +175,7 @@ class RedFlagIndex:
             for flag in getattr(disease, "red_flags", None) or []:
                 level = flag.get("level")
                 finding = flag.get("finding") or ""
-                if level not in LEVELS or not finding:
+                if level not in LEVELS or not finding or flag.get("id"):
                     continue
                 flags.append(_Flag(getattr(disease, "name", ""), finding, level, tuple(flag.get("phrases") or [])))
         self.flags: tuple[_Flag, ...] = tuple(flags)
@@ -364,36 +244,48 @@ def triage(
     abstained: bool = False,
     *,
     flag_index: RedFlagIndex | None = None,
+    age: int | None = None,
+    sex: str | None = None,
+    risk_factors: dict[str, Any] | None = None,
+    vitals: dict[str, Any] | None = None,
+    acuity_index: Any = None,
 ) -> TriageResult:
     """The urgency level and the reasons that raised it.
 
     `differential` is the model's ranked list ([{"icd10", "disease", "probability"}]), or None
-    without a model; `diseases` are Disease rows (red flags, default urgency). When the model
-    abstained (or is absent) condition urgencies are ignored and the floor is `routine`: when we
-    do not know, a clinician should look. `flag_index` is the knowledge-base snapshot's compiled
-    red flags (built from `diseases` when not given).
+    without a model; `diseases` are Disease rows (admin red flags, default urgency). When the model
+    abstained (unsure, out of scope, or absent) condition urgencies are ignored and the level comes
+    from the acuity layer and the vital signs, with `routine` as the floor: when we do not know, a
+    clinician should look. `vitals` are structured values (they win over values in the text).
     """
+    from app.services.acuity import default_acuity_index, read_person
+    from app.services.vitals import assess_vitals, merge_vitals
+
     norm = normalise(text)
     diseases = list(diseases)
-    flags = universal_flags(norm)
-    fired_rules = {f["rule"] for f in flags}
-    if fired_rules & {"chest_pain_breathless"}:
-        flags = [f for f in flags if f.get("rule") != "chest_pain"]
-    if fired_rules & {"airway_swelling"}:
-        flags = [f for f in flags if f.get("rule") != "mouth_swelling"]
+    person = read_person(text, age, sex, risk_factors)
+    measured = assess_vitals(merge_vitals(vitals or {}, text), person.ages, child_words=person.age_range is not None
+                             and person.age_range[1] <= 16)
+    present = {"fever": f"temperature {measured.vitals['temperature_c']} C"} if measured.fever else {}
+    index = acuity_index if acuity_index is not None else default_acuity_index()
+    flags = index.match(text, person, present)
+    emergency_words = " ".join(f["match"] for f in flags if f["level"] == "emergency")
+    flags = [f for f in flags if f["level"] == "emergency" or f["match"] not in emergency_words]  # subsumed
     flags += kb_flags(norm, diseases, flag_index)
 
     levels: list[str] = [f["level"] for f in flags]
     reasons: list[str] = []
     seen: set[str] = set()
     for f in sorted(flags, key=lambda f: LEVELS.index(f["level"])):
-        label = f"Red flag ({f['level']}): {f['finding']}"
-        if f["source"] == "knowledge_base":
-            label += f" - \"{f['match']}\""
+        label = f"Red flag ({f['level']}): {f['finding']} - \"{f['match']}\""
         if label.lower() not in seen:
             seen.add(label.lower())
             reasons.append(label)
+    if measured.level:
+        levels.append(measured.level)
+        reasons.extend(measured.reasons)
 
+    unsure = abstained or not differential
     if differential and not abstained:
         by_code = {d.icd10: d for d in diseases}
         for rank, item in enumerate(differential):
@@ -407,10 +299,15 @@ def triage(
                     reasons.append(f"Possible {item.get('disease') or disease.name} usually needs {'emergency' if urgency == 'emergency' else 'urgent'} care")
 
     level = most_urgent(levels)
-    if level is None or ((abstained or not differential) and LEVELS.index(level) > LEVELS.index("routine")):
+    if level is None or (unsure and LEVELS.index(level) > LEVELS.index("routine")):
         level = "routine"
-    if not flags:
+    if not flags and not measured.level:
         reasons.append("No red flags found in the description")
-    if abstained or not differential:
-        reasons.append("The likely cause is not clear, so a clinician should look at it")
-    return TriageResult(level=level, reasons=reasons, red_flags=flags)
+    if unsure:
+        if level in ("emergency", "urgent"):
+            reasons.insert(0, "We can't tell what this is, but these signs need "
+                              + ("emergency care now" if level == "emergency" else "care today") + ":")
+        else:
+            reasons.append("The likely cause is not clear, so a clinician should look at it")
+    return TriageResult(level=level, reasons=reasons, red_flags=flags, news2=measured.news2, vitals=measured.vitals,
+                        person=person.as_dict(), from_rules=unsure)

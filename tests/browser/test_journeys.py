@@ -25,7 +25,9 @@ def test_patient_registers_self_assesses_and_downloads_pdf(page, live_server):
     page.fill("input[name=password]", "a-Long-pass-phrase-42")
     page.fill("input[name=confirm]", "a-Long-pass-phrase-42")
     page.click("form [type=submit]")
-    expect(page.locator("body")).to_contain_text("Your account has been created")
+    # The same answer for a new or a taken address (no enumeration): then log in as usual.
+    expect(page.locator("body")).to_contain_text("We have sent a message to that e-mail address")
+    log_in(page, email, "a-Long-pass-phrase-42")
 
     page.goto("/me/assess")
     page.fill("textarea[name=symptoms]", SYMPTOMS)
@@ -129,4 +131,22 @@ def test_ml_user_promotes_a_model(page, live_app, live_server, live_models_root,
 
     after = page.context.request.get("/api/v1/health").json()
     assert after["model_version"] == version, (before, after)
+    assert not page.console_errors, page.console_errors
+
+
+def test_pregnant_patient_with_pain_and_bleeding_is_sent_to_emergency_care(page, live_server, make_account):
+    """Issue 11: the risk questions on the form feed the acuity layer, whatever the model says."""
+    email, password = make_account("patient", "Pat Pregnant")
+    log_in(page, email, password)
+    page.goto("/me/assess")
+    page.fill("textarea[name=symptoms]", "cramping pain low down on my left side since this morning and some bleeding")
+    page.fill("input[name=age]", "29")
+    page.check("input[name=pregnant]")
+    page.click("form.stacked [type=submit]")
+    page.wait_for_url(re.compile(r"/me/assessments/\d+$"))
+    expect(page.locator(".emergency-call")).to_contain_text("now")
+    expect(page.locator(".triage")).to_contain_text("pain")
+    # Long-term self-care waits for a non-emergency result: only first aid may be shown here.
+    for heading in page.locator(".possibility strong").all_inner_texts():
+        assert "What may help meanwhile" not in heading
     assert not page.console_errors, page.console_errors

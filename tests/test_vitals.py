@@ -1,0 +1,87 @@
+"""Vital signs: NEWS2 against the RCP chart's bands, children's limits, and the reader on messy text."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.vitals import (
+    VitalsError,
+    assess_vitals,
+    clean_vitals,
+    news2,
+    news2_level,
+    vitals_from_text,
+)
+
+
+@pytest.mark.parametrize("vitals,score,parts", [
+    # all normal: 0
+    ({"respiratory_rate": 16, "spo2": 98, "on_oxygen": False, "systolic_bp": 128, "heart_rate": 72,
+      "consciousness": "alert", "temperature_c": 37.0}, 0, {}),
+    # RCP worked pattern: RR 24 (2), SpO2 95 (1), air (0), SBP 105 (1), HR 110 (1), alert (0), T 38.5 (1) = 6
+    ({"respiratory_rate": 24, "spo2": 95, "on_oxygen": False, "systolic_bp": 105, "heart_rate": 110,
+      "consciousness": "alert", "temperature_c": 38.5}, 6, {"respiratory_rate": 2, "spo2": 1, "systolic_bp": 1}),
+    # band edges: RR 8 -> 3, 9 -> 1, 21 -> 2, 25 -> 3; SpO2 91 -> 3, 92 -> 2, 94 -> 1
+    ({"respiratory_rate": 8}, 3, {"respiratory_rate": 3}),
+    ({"respiratory_rate": 9}, 1, {"respiratory_rate": 1}),
+    ({"respiratory_rate": 25, "spo2": 91}, 6, {"respiratory_rate": 3, "spo2": 3}),
+    ({"spo2": 92, "on_oxygen": True}, 4, {"spo2": 2, "on_oxygen": 2}),
+    # SBP 90 -> 3, 91 -> 2, 101 -> 1, 220 -> 3; HR 40 -> 3, 41 -> 1, 91 -> 1, 111 -> 2, 131 -> 3
+    ({"systolic_bp": 90, "heart_rate": 131}, 6, {"systolic_bp": 3, "heart_rate": 3}),
+    ({"systolic_bp": 220, "heart_rate": 41}, 4, {"systolic_bp": 3, "heart_rate": 1}),
+    # new confusion scores 3; T 35.0 -> 3, 36.0 -> 1, 39.1 -> 2
+    ({"consciousness": "confused", "temperature_c": 39.1}, 5, {"consciousness": 3, "temperature_c": 2}),
+    ({"temperature_c": 35.0}, 3, {"temperature_c": 3}),
+])
+def test_news2_bands(vitals, score, parts):
+    result = news2(vitals)
+    assert result["score"] == score
+    for k, v in parts.items():
+        assert result["parts"][k] == v
+
+
+def test_news2_levels():
+    assert news2_level(news2({"respiratory_rate": 24, "heart_rate": 115, "temperature_c": 39.5}))[0] == "urgent"  # 2+2+2
+    assert news2_level(news2({"respiratory_rate": 26}))[0] == "emergency"  # a single 3
+    assert news2_level(news2({"respiratory_rate": 22, "heart_rate": 120, "systolic_bp": 95, "spo2": 94}))[0] == "emergency"  # 7
+    assert news2_level(news2({"heart_rate": 95}))[0] is None
+    assert news2(None or {}) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("sats 91%, BP 95/65, HR 112, RR 24, temp 38.5",
+     {"spo2": 91, "systolic_bp": 95, "heart_rate": 112, "respiratory_rate": 24, "temperature_c": 38.5}),
+    ("104F and a pulse of 130", {"temperature_c": 40.0, "heart_rate": 130}),
+    ("T 39.2, spo2 89% on 2L O2, GCS 13", {"temperature_c": 39.2, "spo2": 89, "on_oxygen": True, "consciousness": "voice"}),
+    ("BP: 88/50 HR 128 sats 89% on air", {"systolic_bp": 88, "heart_rate": 128, "spo2": 89, "on_oxygen": False}),
+    ("temperature of 101.5 F", {"temperature_c": 38.6}),
+    ("she had a temp of 38.7C", {"temperature_c": 38.7}),
+    ("feels hot, 39 degrees", {"temperature_c": 39.0}),
+    ("HR112 RR 30", {"heart_rate": 112, "respiratory_rate": 30}),
+    ("pulse ox says 93%", {"spo2": 93}),
+    ("oximeter says 81%", {"spo2": 81}),
+])
+def test_vitals_are_read_from_messy_text(text, expected):
+    got = vitals_from_text(text)
+    for k, v in expected.items():
+        assert got.get(k) == v, (text, got)
+
+
+@pytest.mark.parametrize("text", ["I am 38 and have a fever", "was 3 days ago", "took 2 tablets at 10", "my BP is normal"])
+def test_numbers_that_are_not_vitals_are_left_alone(text):
+    assert not {k: v for k, v in vitals_from_text(text).items() if k != "consciousness"}
+
+
+def test_children_use_age_limits_not_news2():
+    baby = assess_vitals({"temperature_c": 38.2}, [0.1])
+    assert baby.level == "emergency" and baby.news2 is None
+    toddler = assess_vitals({"respiratory_rate": 45}, [1.5])
+    assert toddler.level == "urgent"
+    assert assess_vitals({"respiratory_rate": 45}, [40]).level == "emergency"  # an adult: NEWS2 3 points
+
+
+def test_structured_vitals_are_validated_naming_the_field():
+    assert clean_vitals({"heart_rate": 110, "on_oxygen": True}) == {"heart_rate": 110, "on_oxygen": True}
+    with pytest.raises(VitalsError) as exc:
+        clean_vitals({"heart_rate": 900, "colour": "blue", "consciousness": "sleepy"})
+    assert set(exc.value.fields) == {"vitals.heart_rate", "vitals.colour", "vitals.consciousness"}

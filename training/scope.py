@@ -1,0 +1,73 @@
+"""Out of scope: does a description fit any of the known conditions at all?
+
+The fit of a text is its embedding's highest similarity to a condition prototype (blended
+artifacts; the top probability otherwise), from the same forward pass as the ranking. The
+threshold is fitted on development sets only - in-scope ``dev_wording.jsonl`` and
+``out_of_scope_dev.jsonl`` (conditions deliberately left out of the knowledge base, written by a
+separate author) - so that at most ``max_refused`` of in-scope texts are refused; the test sets
+(``unseen_wording.jsonl``, ``out_of_scope_test.jsonl``) are only measured.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+HELDOUT = Path(__file__).with_name("heldout")
+MAX_REFUSED = 0.05
+
+
+def _texts(path: Path, field: str = "text") -> list[str]:
+    return [json.loads(line)[field] for line in path.read_text().splitlines() if line.strip()]
+
+
+def fits(clf, texts: list[str]) -> np.ndarray:
+    return clf.proba_and_fit(texts)[1]
+
+
+def auroc(in_scope: np.ndarray, out_scope: np.ndarray) -> float:
+    """Probability that an out-of-scope text has a lower fit than an in-scope one."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.r_[np.zeros(len(in_scope)), np.ones(len(out_scope))]
+    return float(roc_auc_score(y, -np.r_[in_scope, out_scope]))
+
+
+def calibrate(model_dir: str | Path, in_scope: Path | None = None, out_scope: Path | None = None,
+              max_refused: float = MAX_REFUSED) -> dict:
+    """Fit the threshold on the dev sets and write ``scope.json`` into the artifact."""
+    from .predictor import SCOPE_FILE, Classifier
+
+    clf = Classifier.load(model_dir)
+    ins = fits(clf, _texts(in_scope or HELDOUT / "dev_wording.jsonl"))
+    outs = fits(clf, _texts(out_scope or HELDOUT / "out_of_scope_dev.jsonl"))
+    threshold = float(np.quantile(ins, max_refused))
+    info = {
+        "threshold": round(threshold, 5),
+        "score": "max prototype similarity" if clf.blend is not None else "top probability",
+        "chosen_on": {"in_scope": str(in_scope or "training/heldout/dev_wording.jsonl"),
+                      "out_of_scope": str(out_scope or "training/heldout/out_of_scope_dev.jsonl")},
+        "max_refused": max_refused,
+        "dev_in_scope_refused": round(float((ins < threshold).mean()), 4),
+        "dev_out_of_scope_caught": round(float((outs < threshold).mean()), 4),
+        "dev_auroc": round(auroc(ins, outs), 4),
+    }
+    (Path(model_dir) / SCOPE_FILE).write_text(json.dumps(info, indent=1) + "\n")
+    return info
+
+
+def measure(model_dir: str | Path, in_scope: Path | None = None, out_scope: Path | None = None) -> dict:
+    """Test-set numbers for the artifact's threshold (nothing is tuned here)."""
+    from .predictor import Classifier
+
+    clf = Classifier.load(model_dir)
+    ins = fits(clf, _texts(in_scope or HELDOUT / "unseen_wording.jsonl"))
+    outs = fits(clf, _texts(out_scope or HELDOUT / "out_of_scope_test.jsonl"))
+    out = {"n_in_scope": len(ins), "n_out_of_scope": len(outs), "auroc": round(auroc(ins, outs), 4),
+           "threshold": clf.scope_threshold}
+    if clf.scope_threshold is not None:
+        out["in_scope_refused"] = round(float((ins < clf.scope_threshold).mean()), 4)
+        out["out_of_scope_caught"] = round(float((outs < clf.scope_threshold).mean()), 4)
+    return out

@@ -14,6 +14,26 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 
+def _list(name: str) -> list[str] | None:
+    """A comma-separated environment variable as a list; None when unset or empty."""
+    items = [part.strip() for part in (os.environ.get(name) or "").split(",") if part.strip()]
+    return items or None
+
+
+def base_url_problem(value: str | None) -> str | None:
+    """Why `value` cannot be PUBLIC_BASE_URL (an absolute http(s) URL), else None."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return "it is not set"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{value!r} is not an absolute http(s) URL"
+    if parts.query or parts.fragment:
+        return f"{value!r} must not have a query string or fragment"
+    return None
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -45,6 +65,13 @@ class Config:
     # Assessment: below this calibrated top probability the model abstains.
     ABSTAIN_THRESHOLD = float(os.environ.get("ABSTAIN_THRESHOLD", "0.35"))
     MAX_SYMPTOM_CHARS = int(os.environ.get("MAX_SYMPTOM_CHARS", "2000"))
+    # Word explanations (occlusion, app/services/explain.py): a hard time budget per explanation,
+    # the characters of text the model may re-read for one (fewer left-out variants for long
+    # texts), and a per-user limit on the endpoints that compute them.
+    EXPLANATION_TIME_BUDGET = float(os.environ.get("EXPLANATION_TIME_BUDGET", "5"))
+    EXPLANATION_CHAR_BUDGET = int(os.environ.get("EXPLANATION_CHAR_BUDGET", "24000"))
+    RATELIMIT_EXPLANATION = os.environ.get("RATELIMIT_EXPLANATION", "10 per minute")
+    MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))  # deeper request bodies: 400
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024)))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -59,8 +86,12 @@ class Config:
     OUTBOX_WORKER = _bool("OUTBOX_WORKER", True)
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "20"))  # then 'failed', kept for admins
-    # Absolute links in e-mails (reset links) use this when set, never a request's Host header.
+    # Every absolute link in an e-mail is built from this, never from a request's Host header
+    # (app/services/links.py). Required in production; development defaults to the serve.sh address.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # Host names requests may carry (Flask checks Host and answers 400 otherwise). None: any host,
+    # except in production, where the default is PUBLIC_BASE_URL's host (app/__init__.py).
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies in front (ProxyFix)
@@ -112,11 +143,13 @@ class DevelopmentConfig(Config):
 
     DEBUG = False
     USE_INSTANCE_SECRET = True  # without SECRET_KEY, use instance/secret_key (created once)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
 
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"
+    PUBLIC_BASE_URL = "http://localhost"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     RATELIMIT_ENABLED = False  # tests that check rate limits turn it back on
@@ -134,9 +167,16 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
 
     @classmethod
-    def check(cls) -> None:
+    def check(cls, config=None) -> None:
+        """Refuse to start without the settings production cannot guess (`config`: the app's)."""
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production (no default secret is used)")
+        base = (config or {}).get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL")
+        problem = base_url_problem(base)
+        if problem:
+            raise RuntimeError(
+                f"PUBLIC_BASE_URL must be set in production to the address users reach the service at, "
+                f"e.g. https://diagnosis.example.org: every link in e-mails is built from it ({problem})")
 
 
 CONFIGS = {

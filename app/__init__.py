@@ -55,8 +55,12 @@ def _load_config(app: Flask, config: Any) -> None:
     else:
         app.config.from_object(config)
         base = config if isinstance(config, type) else type(config)
-    if isinstance(base, type) and issubclass(base, ProductionConfig):
-        base.check()
+    if not app.config.get("PUBLIC_BASE_URL") and os.environ.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]  # set after config was imported
+    production = isinstance(base, type) and issubclass(base, ProductionConfig)
+    if production:
+        base.check(app.config)
+    _trusted_hosts(app, production)
     if not app.config.get("SECRET_KEY") and os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # set after the config module was imported
     if not app.config.get("SECRET_KEY") and app.config.get("USE_INSTANCE_SECRET"):
@@ -65,8 +69,32 @@ def _load_config(app: Flask, config: Any) -> None:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set")
-    # Quiet, patient-text-free logs: we never log request bodies.
+    # Quiet, patient-text-free logs: we never log request bodies, and the development server's
+    # request lines (if its level is lowered) never show a reset token (app/log_safety.py).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from app.log_safety import install_werkzeug_filter
+
+    install_werkzeug_filter()
+
+
+def _trusted_hosts(app: Flask, production: bool) -> None:
+    """TRUSTED_HOSTS: from the setting or the environment; in production by default only
+    PUBLIC_BASE_URL's host. Flask answers 400 to any other Host header. The public host is
+    always trusted (the links in e-mails point there)."""
+    from app.services.links import host_of
+    from config import _list
+
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if hosts is None:
+        hosts = _list("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    public = host_of(app.config.get("PUBLIC_BASE_URL") or "")
+    if hosts is None and production:
+        hosts = [public]
+    if hosts is not None and public and public not in hosts:
+        hosts = [*hosts, public]
+    app.config["TRUSTED_HOSTS"] = hosts
 
 
 class RecordIdConverter(IntegerConverter):

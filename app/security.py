@@ -1,6 +1,9 @@
-"""Security headers (flask-talisman): CSP without inline scripts, frame denial, referrer policy."""
+"""Security headers (flask-talisman): CSP without inline scripts, frame denial, referrer policy;
+and request guards that turn hostile bodies into clear 400s instead of 500s."""
 
 from __future__ import annotations
+
+import re
 
 from flask import Flask
 from flask_talisman import Talisman
@@ -30,7 +33,58 @@ def init_security(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     app.after_request(_no_store_for_private_responses)
+    app.before_request(_refuse_deep_json)
+    app.before_request(_refuse_file_parts)
     trust_proxies(app)
+
+
+# -- request guards ------------------------------------------------------------------------------
+
+# A string (skipped whole, escapes included) or one bracket.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """Does the JSON text nest arrays/objects deeper than `limit`? (Brackets inside strings do
+    not count.) Python's json parser recurses per level: 5,000 levels raised RecursionError,
+    which no JSON error handler catches (a 500)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_TOKENS.finditer(body):
+        token = match.group(0)
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def _refuse_deep_json():
+    from flask import current_app, request
+    from werkzeug.exceptions import BadRequest
+
+    if not request.is_json:
+        return None
+    limit = int(current_app.config.get("MAX_JSON_DEPTH", 32))
+    if json_depth_exceeds(request.get_data(cache=True), limit):
+        raise BadRequest(f"The JSON body is nested too deeply (more than {limit} levels).")
+    return None
+
+
+def _refuse_file_parts():
+    """No page or endpoint takes file uploads: a text field sent as a multipart file part (which
+    WTForms would hand to the form as a file object, a 500) is a clear 400."""
+    from flask import request
+    from werkzeug.exceptions import BadRequest
+
+    if request.mimetype != "multipart/form-data" or request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    if request.files:
+        raise BadRequest("File uploads are not accepted here: send every form field as text.")
+    return None
 
 
 def trust_proxies(app: Flask) -> None:

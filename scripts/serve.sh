@@ -22,5 +22,7 @@ python -m training ensure-default --models-dir instance/models
 flask --app app models scan >/dev/null 2>&1 || true
 
 echo "==> serving on http://127.0.0.1:${PORT:-5000} (Ctrl-C to stop)"
-exec gunicorn --workers "${WORKERS:-1}" --threads "${THREADS:-8}" --bind "127.0.0.1:${PORT:-5000}" --keep-alive 30 \
-  --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' "app:create_app()"
+# gunicorn.conf.py: the access-log format and a logger that masks reset tokens and escapes
+# control characters in every logged field
+exec gunicorn --config gunicorn.conf.py --workers "${WORKERS:-1}" --threads "${THREADS:-8}" \
+  --bind "127.0.0.1:${PORT:-5000}" --keep-alive 30 --access-logfile - "app:create_app()"

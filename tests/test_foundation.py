@@ -26,6 +26,7 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("APP_CONFIG", "production")
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://diagnosis.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "LOAD_MODEL": False})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

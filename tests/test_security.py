@@ -471,6 +471,7 @@ def test_production_cookies_are_secure_httponly_samesite(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_CONFIG", "production")
     monkeypatch.setenv("SECRET_KEY", "production-test-key-" + "x" * 20)
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://localhost")
     application = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "FORCE_HTTPS": False, "LOAD_MODEL": False,
                               "OUTBOX_WORKER": False, "RATELIMIT_STORAGE_URI": "memory://"})
     assert application.config["WTF_CSRF_ENABLED"] is not False

@@ -10,7 +10,8 @@ Use in a smorest view::
     def index(args):
         return paginate(select_stmt, args["page"], args["per_page"])
 
-Outside smorest, `pagination_args(request.args)` parses and aborts with 422 on bad values.
+Outside smorest, `pagination_args(request.args)` parses and aborts with 422 on bad values; HTML
+list pages read `?page=` with `page_arg()` (400 for a number outside 1..MAX_PAGE).
 """
 
 from __future__ import annotations
@@ -77,3 +78,18 @@ def pagination_args(values: Mapping[str, Any], schema: type[Schema] = Pagination
         return schema().load(dict(values.items()) if hasattr(values, "items") else dict(values))
     except ValidationError as exc:
         abort(422, messages={"query": exc.messages})
+
+
+def page_arg(args: Mapping[str, Any], name: str = "page") -> int:
+    """The page number of an HTML list page: 1 when absent or not a number (as before), a clear
+    400 when it is a number outside 1..MAX_PAGE (a 20-digit page overflowed the database's
+    OFFSET and answered 500)."""
+    from werkzeug.exceptions import BadRequest
+
+    raw = str(args.get(name) or "").strip()
+    digits = raw.lstrip("+-")
+    if not (digits.isascii() and digits.isdigit()):
+        return 1  # absent or not a number: the first page, as before
+    if len(digits) > len(str(MAX_PAGE)) or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequest(f"The page number must be from 1 to {MAX_PAGE:,}.")
+    return int(raw)

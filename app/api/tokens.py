@@ -15,7 +15,7 @@ from app.api import UTCDateTime, error_responses
 from app.api.auth import api_auth_required
 from app.extensions import limiter
 from app.services.audit import record
-from app.services.rate_limits import account_key, account_limit, auth_limit
+from app.services.rate_limits import account_failure_limit, account_key, auth_limit, mark_password_failure
 from models import ApiToken, User, db
 from models._time import utcnow
 
@@ -43,8 +43,10 @@ def _authenticate() -> User:
         if not _DUMMY.password_hash:
             _DUMMY.set_password("not-a-real-password")
         _DUMMY.check_password(auth.password)
+        mark_password_failure()
         abort(401, message=FAILED, headers={"WWW-Authenticate": 'Basic realm="api"'})
     if not user.check_password(auth.password) or not user.is_active:
+        mark_password_failure()
         abort(401, message=FAILED, headers={"WWW-Authenticate": 'Basic realm="api"'})
     return user
 
@@ -56,8 +58,7 @@ def _account_key() -> str:
 
 @blp.route("/tokens", methods=["POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(account_limit, key_func=_account_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code == 401)  # failed passwords, per account
+@account_failure_limit(_account_key)  # failed passwords per account, one bucket with the web login
 @blp.response(201, TokenSchema)
 @error_responses(blp, 401, 429)
 @blp.doc(security=[{"basicAuth": []}])
@@ -65,7 +66,8 @@ def issue_token():
     """Get a bearer token for an active user (HTTP Basic: e-mail and password).
 
     Every failure answers 401 with the same message, so the response never tells whether an
-    e-mail address has an account. Rate limited per client address (RATELIMIT_AUTH).
+    e-mail address has an account. Rate limited per client address (RATELIMIT_AUTH) and, for
+    failed passwords, per account (RATELIMIT_ACCOUNT) in the same bucket as the web login.
     """
     user = _authenticate()
     row, plain = ApiToken.issue(user, int(current_app.config["API_TOKEN_MAX_AGE"]))

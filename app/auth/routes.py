@@ -24,25 +24,40 @@ from app.auth.forms import (
 from app.extensions import limiter
 from app.services import accounts
 from app.services.accounts import AccountError
-from app.services.rate_limits import account_key, account_limit, auth_limit
+from app.services.rate_limits import (
+    account_failure_limit,
+    account_key,
+    auth_limit,
+    clear_account_failures,
+    mark_password_failure,
+)
 
 INVALID_LOGIN = "Invalid e-mail or password."
 RESET_SENT = ("If an account exists for that e-mail address, we have sent it a link to choose a new "
               "password. The link works once and expires soon; check your spam folder if it does not arrive.")
 RESET_INVALID = "This password reset link is invalid, has expired or has already been used. Please request a new one."
+# The one answer to a registration, new address or not (no enumeration): the owner of an
+# existing account gets a mail saying so instead of a second account.
+REGISTERED = ("Thank you. We have sent a message to that e-mail address. If the address is new, your "
+              "account is ready: log in with it and the password you chose. If it already had an account, "
+              "the message explains how to get back into it.")
 
 
 auth_rate_limit = limiter.limit(auth_limit, methods=["POST"])
 
 # Failed password attempts per account, whatever address they come from (a botnet spreads its
 # guesses over many IPs, which the per-IP limit alone would not stop). Only failures count, so a
-# user who types the right password is never locked out by their own success.
-login_account_limit = limiter.limit(
-    account_limit,
-    key_func=lambda: account_key(request.form.get("email")),
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 200,  # the form again: a failed login
-)
+# user who types the right password is never locked out by their own success. The bucket is
+# shared with the API token endpoint, the password change and the account deletion
+# (app/services/rate_limits.py): a lock holds on every door, and a reset e-mail lifts it.
+login_account_limit = account_failure_limit(lambda: account_key(request.form.get("email")))
+
+
+def _own_account_key() -> str:
+    return account_key(getattr(current_user, "email", None))
+
+
+own_account_limit = account_failure_limit(_own_account_key)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -95,6 +110,7 @@ def login():
             accounts.record_login(user)
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(target or _home())
+        mark_password_failure()
         error = INVALID_LOGIN
     return render_template("auth/login.html", form=form, error=error, next=target)
 
@@ -117,13 +133,15 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_patient(form.name.data, form.email.data, form.password.data)
+            accounts.register_patient(form.name.data, form.email.data, form.password.data)
         except AccountError as exc:
             getattr(form, exc.field or "email").errors.append(exc.message)
         else:
-            _start_session(user)
-            flash(f"Welcome, {user.name}. Your account has been created.", "success")
-            return redirect(_home())
+            # The same answer whether the address was new or already had an account (then its
+            # owner got a mail instead): no session is started, the new user logs in as usual.
+            session.clear()
+            flash(REGISTERED, "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
@@ -150,6 +168,7 @@ def reset_password(token: str):
         except AccountError as exc:
             form.password.errors.append(exc.message)
         else:
+            clear_account_failures(user.email)  # the mailbox owner unlocks a locked account
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
@@ -192,6 +211,8 @@ def profile():
 
 
 @bp.post("/profile/password")
+@auth_rate_limit
+@own_account_limit
 @login_required
 def change_password():
     form = PasswordChangeForm(prefix="pw")
@@ -200,6 +221,8 @@ def change_password():
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except AccountError as exc:
+            if exc.field == "current_password":
+                mark_password_failure()
             getattr(form, exc.field or "new_password").errors.append(exc.message)
         else:
             _start_session(user)  # this session continues with the new nonce; all others end
@@ -222,12 +245,15 @@ def export_data():
 
 
 @bp.post("/profile/delete")
+@auth_rate_limit
+@own_account_limit
 @login_required
 def delete_account():
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user.check_password(form.password.data):
+            mark_password_failure()
             form.password.errors.append("The password is not correct. Your account has not been deleted.")
         else:
             try:

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.services.audit import record
+from app.services.links import external_url
 from app.services.mail import send_email
 from models import ApiToken, Diagnosis, OutboxMessage, User, db
 
@@ -24,6 +25,10 @@ NAME_MAX = 120
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256
+# zxcvbn's strength score (0-4) a new password needs: 3 is "safely unguessable" against an
+# offline attack slowed by hashing; it refuses common passwords and their variants (password12).
+PASSWORD_MIN_SCORE = 3
+ZXCVBN_MAX_CHARS = 72  # zxcvbn's own limit; a longer password is judged by its first 72 characters
 EXPORT_FORMAT = "diagnosis-assistant-export/1"
 UNUSABLE_PASSWORD = "!unusable"  # not an argon2 hash: check_password() is always False
 
@@ -50,14 +55,27 @@ def _commit(commit: bool) -> None:
 
 # -- validation --------------------------------------------------------------------------------
 
-def validate_password(password: str) -> str | None:
-    """A clear reason when the password is too weak, else None (shared by web, admin and CLI)."""
+def validate_password(password: str, user_inputs: tuple[str, ...] | list[str] = ()) -> str | None:
+    """A clear reason when the password is too weak, else None (shared by web, admin and CLI).
+
+    Length and character rules first, then zxcvbn (score >= PASSWORD_MIN_SCORE), which knows the
+    common passwords, keyboard patterns, dates and l33t variants; `user_inputs` (the account's
+    e-mail and name) count as known words too."""
     if len(password) < PASSWORD_MIN:
         return f"Password must be at least {PASSWORD_MIN} characters long."
     if len(password) > PASSWORD_MAX:
         return f"Password must be at most {PASSWORD_MAX} characters long."
     if password.isdigit() or password.isalpha() or len(set(password)) < 5:
         return "Password must mix letters with digits or symbols and not repeat one character."
+    from zxcvbn import zxcvbn
+
+    words = [w for value in user_inputs if value for w in [value, *str(value).replace("@", " ").split()]]
+    result = zxcvbn(password[:ZXCVBN_MAX_CHARS], user_inputs=words[:20])
+    if result["score"] < PASSWORD_MIN_SCORE:
+        hint = (result.get("feedback") or {}).get("warning") or ""
+        hint = f" ({hint.rstrip('.')})" if hint else ""
+        return ("This password is too common or too easy to guess" + hint +
+                ". Try a few unrelated words, or a longer phrase with symbols.")
     return None
 
 
@@ -100,33 +118,50 @@ def find_user_by_email(email: str) -> User | None:
 
 # -- registration and login --------------------------------------------------------------------
 
-def register_patient(name: str, email: str, password: str, *, commit: bool = True) -> User:
-    """Create a patient account and queue the welcome mail. Raises AccountError, changes nothing then."""
+def register_patient(name: str, email: str, password: str, *, commit: bool = True) -> User | None:
+    """Create a patient account and queue the welcome mail; the new user, or None when the
+    address already has an account. Raises AccountError (bad input), changes nothing then.
+
+    No enumeration: for an address that is taken, the owner gets an "you already have an
+    account" mail instead, and the caller answers exactly as for a new account. Both paths hash
+    the password, write an audit event and queue one mail, so they also take about as long."""
     name = clean_name(name)
     email = normalize_email(email)
-    problem = validate_password(password or "")
+    problem = validate_password(password or "", (email, name))
     if problem:
         raise AccountError("password", problem)
-    duplicate = AccountError("email", "An account with this e-mail address already exists. Log in or reset your password.")
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise duplicate
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        _account_exists(existing, password, commit=commit)
+        return None
     user = User(email=email, name=name, role="patient")
     user.set_password(password)
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError as exc:  # a concurrent registration won the race
-        db.session.rollback()
-        raise duplicate from exc
-    record("user.register", "user", user.id, actor=user, role="patient")
-    send_email(user.email, "Welcome to the Diagnosis Assistant", "welcome",
-               name=user.name, login_url=external_url("auth.login"))
-    try:
+        record("user.register", "user", user.id, actor=user, role="patient")
+        send_email(user.email, "Welcome to the Diagnosis Assistant", "welcome",
+                   name=user.name, login_url=external_url("auth.login"))
         _commit(commit)
-    except IntegrityError as exc:
+    except IntegrityError:  # a concurrent registration of the same address won the race
         db.session.rollback()
-        raise duplicate from exc
+        existing = db.session.scalar(select(User).where(User.email == email))
+        if existing is None:
+            raise
+        _account_exists(existing, password, commit=commit)
+        return None
     return user
+
+
+def _account_exists(user: User, password: str, *, commit: bool) -> None:
+    """Someone registered with the address of an existing account: tell its owner (not the
+    visitor), spending the time a new registration would (a password hash)."""
+    User(email="", name="").set_password(password or "")
+    record("user.register_existing", "user", user.id)
+    if user.is_active:
+        send_email(user.email, "You already have an account", "account_exists", name=user.name,
+                   login_url=external_url("auth.login"), reset_url=external_url("auth.reset_request"))
+    _commit(commit)
 
 
 _dummy_hashes: dict[bool, User] = {}
@@ -170,24 +205,21 @@ def record_login(user: User) -> None:
 
 
 def record_logout(user: User) -> None:
+    """Log out: the session nonce moves on, so a copy of the session cookie (stolen, or left in
+    another browser) is worthless from now on - the signed cookie itself cannot be revoked."""
+    user.session_nonce = (user.session_nonce or 0) + 1
     record("user.logout", "user", user.id, actor=user)
     db.session.commit()
 
 
+def revoke_api_tokens(user: User) -> int:
+    """Revoke every live API token of the user (password change and reset); returns how many."""
+    result = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                .values(revoked_at=_utcnow()))
+    return int(result.rowcount or 0)
+
+
 # -- password reset ----------------------------------------------------------------------------
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail. PUBLIC_BASE_URL, when set, wins over the request's Host
-    header, so a forged Host cannot point reset links at another site."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        with current_app.test_request_context(base_url=base):
-            return url_for(endpoint, _external=True, **values)
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url="http://localhost"):
-        return url_for(endpoint, _external=True, **values)
-
 
 def make_reset_token(user: User) -> str:
     """A signed link token, valid PASSWORD_RESET_MAX_AGE seconds and only until the password changes."""
@@ -225,21 +257,44 @@ def send_password_reset(user: User, *, commit: bool = True) -> OutboxMessage:
 
 
 def request_password_reset(email: str) -> None:
-    """Send a link when the address belongs to an active account; silent otherwise (no enumeration)."""
+    """Send a link when the address belongs to an active account; silent otherwise (no enumeration).
+
+    An unknown address does the same work minus the delivery (an audit event, a token and the
+    rendered mail, thrown away), so the response time does not tell the two apart either."""
     user = find_user_by_email(email)
     if user is not None and user.is_active:
         record("user.reset_requested", "user", user.id)
         send_password_reset(user)
+        return
+    record("user.reset_requested", "user", user.id if user is not None else None,
+           reason="inactive" if user is not None else "unknown_account")
+    _render_unsent_reset()
+    db.session.commit()
+
+
+def _render_unsent_reset() -> None:
+    """What send_password_reset costs without a recipient: a token and both mail bodies."""
+    from flask import render_template
+
+    from app.auth.tokens import _serializer
+
+    token = _serializer("password-reset-unsent").dumps({"uid": 0, "fp": "0" * 32})
+    context = {"name": "", "reset_url": external_url("auth.reset_password", token=token), "expires_minutes": 60,
+               "service_name": current_app.config.get("SERVICE_NAME", "Diagnosis Assistant"),
+               "subject": "Reset your password"}
+    render_template("email/password_reset.txt", **context)
+    render_template("email/password_reset.html", **context)
 
 
 def reset_password(user: User, new_password: str, *, commit: bool = True) -> None:
-    """Set a new password from a reset link; ends every session and every other reset link."""
-    problem = validate_password(new_password or "")
+    """Set a new password from a reset link; ends every session, API token and other reset link."""
+    problem = validate_password(new_password or "", (user.email, user.name))
     if problem:
         raise AccountError("password", problem)
     user.set_password(new_password)
     user.session_nonce = (user.session_nonce or 0) + 1
-    record("user.password_reset", "user", user.id, actor=user)
+    revoked = revoke_api_tokens(user)
+    record("user.password_reset", "user", user.id, actor=user, api_tokens_revoked=revoked)
     _commit(commit)
 
 
@@ -252,15 +307,16 @@ def update_name(user: User, name: str, *, commit: bool = True) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str, *, commit: bool = True) -> None:
-    """Change a password knowing the current one; other sessions end (nonce bump)."""
+    """Change a password knowing the current one; other sessions (nonce bump) and API tokens end."""
     if not user.check_password(current_password or ""):
         raise AccountError("current_password", "Your current password is not correct.")
-    problem = validate_password(new_password or "")
+    problem = validate_password(new_password or "", (user.email, user.name))
     if problem:
         raise AccountError("new_password", problem)
     user.set_password(new_password)
     user.session_nonce = (user.session_nonce or 0) + 1
-    record("user.password_change", "user", user.id)
+    revoked = revoke_api_tokens(user)
+    record("user.password_change", "user", user.id, api_tokens_revoked=revoked)
     _commit(commit)
 
 
@@ -328,8 +384,11 @@ def delete_account(user: User, *, commit: bool = True) -> None:
     """De-identify and deactivate the account; clinical content and the audit trail stay.
 
     The row is kept (audit events, reviews and model promotions point at it) but says nothing
-    about the person any more; the user's assessments lose their link to it; API tokens are
-    revoked and queued mail to the old address is dropped.
+    about the person any more; the user's assessments lose their link to it and their text (the
+    description, its word attributions, the review notes) goes through the PHI scrubber; the audit
+    trail stays but pseudonymous: a salted hash instead of the e-mail, salted case ids instead of
+    the ids of the person's assessments; API tokens are revoked and queued mail to the old
+    address is dropped.
     """
     if user.deleted_at is not None:
         return
@@ -341,7 +400,10 @@ def delete_account(user: User, *, commit: bool = True) -> None:
     now = _utcnow()
     old_email = user.email
     own = select(Diagnosis.id).where(Diagnosis.patient_id == user.id)
-    detached = len(db.session.scalars(own).all())
+    own_ids = list(db.session.scalars(own).all())
+    detached = len(own_ids)
+    _scrub_assessments_of(user, own_ids)  # while they still name the person
+    _pseudonymise_audit_of(user, old_email, own_ids)
     db.session.execute(update(Diagnosis).where(Diagnosis.patient_id == user.id, Diagnosis.entered_by_id == user.id)
                        .values(entered_by_id=None))  # self-assessments: not linkable via the author either
     db.session.execute(update(Diagnosis).where(Diagnosis.patient_id == user.id).values(patient_id=None))
@@ -356,3 +418,65 @@ def delete_account(user: User, *, commit: bool = True) -> None:
     user.deleted_at = now
     record("user.delete", "user", user.id, assessments_detached=detached)
     _commit(commit)
+
+
+def _scrub_assessments_of(user: User, diagnosis_ids: list[int]) -> None:
+    """Run a deleted person's assessments through the PHI scrubber (account deletion only): the
+    description, the words kept in its explanation, and the review notes; the AI output stays."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from app.services.deid import diagnosis_names, explanation_view, scrub_text
+
+    cache: dict[int, str] = {}
+    for start in range(0, len(diagnosis_ids), 500):
+        rows = db.session.scalars(select(Diagnosis).where(Diagnosis.id.in_(diagnosis_ids[start:start + 500])))
+        for d in rows:
+            names = [*diagnosis_names(d, cache=cache), user.name or ""]
+            text = d.symptoms or ""
+            if d.explanation:
+                d.explanation = explanation_view(d.explanation, text, names)
+                flag_modified(d, "explanation")
+            d.symptoms = scrub_text(text, names) or "[removed]"
+            if d.review is not None and d.review.note:
+                d.review.note = scrub_text(d.review.note, names)
+    db.session.flush()
+
+
+def _pseudonymise_audit_of(user: User, old_email: str, diagnosis_ids: list[int]) -> None:
+    """Keep the deleted person's audit rows, pseudonymous (account deletion only).
+
+    The person's own rows get a salted hash instead of the e-mail (the same hash in every row,
+    so the trail still reads as one actor), and the ids of their assessments in those rows
+    (created / read / listed / exported) become the salted case ids of the de-identified export.
+    Audit rows are append-only for the application (models/audit.py refuses ORM updates); this
+    is the one sanctioned rewrite, done with direct UPDATE statements.
+    """
+    from sqlalchemy import or_
+
+    from app.services.deid import case_id, export_salt, pseudonym
+    from models import AuditEvent
+
+    salt = export_salt()
+    own = {str(i) for i in diagnosis_ids}
+    alias = pseudonym(old_email)
+
+    def relabel(value: Any) -> Any:
+        if isinstance(value, list):
+            return [case_id(int(v), salt) if str(v) in own else v for v in value]
+        return value
+
+    mine = or_(AuditEvent.actor_id == user.id, func.lower(AuditEvent.actor_email) == old_email.lower())
+    rows = db.session.execute(select(AuditEvent.id, AuditEvent.target_type, AuditEvent.target_id, AuditEvent.details)
+                              .where(or_(mine, (AuditEvent.target_type == "user") & (AuditEvent.target_id == str(user.id))))
+                              ).all()
+    for event_id, target_type, target_id, details in rows:
+        values: dict[str, Any] = {}
+        if target_type == "diagnosis" and target_id in own:
+            values["target_id"] = case_id(int(target_id), salt)
+        if isinstance(details, dict) and any(k in details for k in ("assessments", "ids")):
+            new = {k: relabel(v) if k in ("assessments", "ids") else v for k, v in details.items()}
+            if new != details:
+                values["details"] = new
+        if values:
+            db.session.execute(update(AuditEvent).where(AuditEvent.id == event_id).values(**values))
+    db.session.execute(update(AuditEvent).where(mine).values(actor_email=alias))

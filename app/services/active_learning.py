@@ -18,7 +18,7 @@ from flask import current_app
 
 from app.services.agreement import final_label
 from app.services.audit import record
-from app.services.export_cases import people_names, scrub_text
+from app.services.deid import diagnosis_names, scrub_text
 from models import Diagnosis, Review, User, db
 
 RARE_CASES = 5  # fewer confirmed cases of a condition than this makes it "rare"
@@ -125,7 +125,7 @@ def _rescore(items: list[QueueItem], texts: dict[int, str]) -> None:
 def build_queue(*, deidentify: bool, limit: int = 50, rescore: bool = False, audit: bool = True) -> list[QueueItem]:
     """Unreviewed assessments ranked by how much a clinician's label would teach the model.
 
-    `deidentify` (the ML role's view): scrubbed text, no patient name. The read is audited
+    `deidentify` (the ML role's view, app/services/deid.py): scrubbed text, no patient name. The read is audited
     with the ids shown, never the text.
     """
     counts = confirmed_counts()
@@ -163,7 +163,7 @@ def build_queue(*, deidentify: bool, limit: int = 50, rescore: bool = False, aud
         by_id = {d.id: d for d in candidates}
         for it in items:
             d = by_id[it.diagnosis_id]
-            it.text = scrub_text(d.symptoms, people_names((d.patient_id, d.entered_by_id), cache))
+            it.text = scrub_text(d.symptoms, diagnosis_names(d, cache=cache))
     if audit and items:
         record("queue.read", "diagnosis", None, ids=[it.diagnosis_id for it in items], deidentified=deidentify)
         db.session.commit()

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.services.audit import record
-from app.services.export_cases import people_names, scrub_text
+from app.services.deid import people_names, scrub_text
 from models import Diagnosis, Disease, Review, db
 
 MAX_NOTES = 15

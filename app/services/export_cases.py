@@ -7,89 +7,31 @@ say only what it was not.
 
 What leaves the database: scrubbed symptom text, the label, the outcome, a 10-year age band,
 sex, the month of the assessment, the model version, and a salted hash instead of the id.
-No names, e-mail addresses, user ids or exact dates.
+No names, e-mail addresses, user ids or exact dates. The de-identification is app/services/deid.py,
+the same as the /ml pages and the API's view for ML staff.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import json
 import os
-import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from flask import current_app
-
 from app.services.audit import record
-from models import Diagnosis, Disease, Review, User, db
+from app.services.deid import age_band, case_fields, case_id, export_salt, people_names, scrub_text
+from models import Diagnosis, Disease, Review, db
+
+__all__ = ["EXPORT_OUTCOMES", "SOURCE", "ExportSummary", "age_band", "case_id", "export_salt", "export_to_bytes",
+           "export_to_file", "iter_cases", "people_names", "scrub_text", "write_cases"]
 
 SOURCE = "clinician_confirmed"
 EXPORT_OUTCOMES = ("accepted", "corrected")
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_DATE = re.compile(
-    r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\b"
-    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?\b"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b",
-    re.IGNORECASE,
-)
-# Phone numbers: an optional +, then 7 or more digits with common separators between them.
-_PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
-_LONG_DIGITS = re.compile(r"\d{5,}")
-_SPACES = re.compile(r"[ \t]+")
-
-
-def scrub_text(text: str, names: Iterable[str] = ()) -> str:
-    """Remove obvious identifiers: e-mails, URLs, dates, phone numbers, long digit runs, names.
-
-    It is a safety net, not a guarantee; clinicians are asked not to type identifiers.
-    """
-    out = _EMAIL.sub("[email]", text or "")
-    out = _URL.sub("[link]", out)
-    out = _DATE.sub("[date]", out)
-
-    def _phone(m: re.Match[str]) -> str:
-        digits = sum(ch.isdigit() for ch in m.group(0))
-        return "[phone]" if digits >= 7 else m.group(0)
-
-    out = _PHONE.sub(_phone, out)
-    out = _LONG_DIGITS.sub("[number]", out)
-    for name in names:
-        for part in {p for p in re.split(r"[\s,]+", name or "") if len(p) >= 3}:
-            out = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "[name]", out, flags=re.IGNORECASE)
-    return _SPACES.sub(" ", out).strip()
-
-
-def age_band(age: int | None) -> str | None:
-    """10-year bands ("40-49"); 90 and over together, as ages above 89 can identify someone."""
-    if age is None or age < 0:
-        return None
-    if age >= 90:
-        return "90+"
-    low = (age // 10) * 10
-    return f"{low}-{low + 9}"
-
-
-def export_salt() -> bytes:
-    """A secret salt: EXPORT_SALT if set, else derived from SECRET_KEY (stable across exports)."""
-    salt = current_app.config.get("EXPORT_SALT")
-    if salt:
-        return str(salt).encode()
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, b"export-cases/case-id", hashlib.sha256).digest()
-
-
-def case_id(diagnosis_id: int, salt: bytes) -> str:
-    """A salted hash of the id: the same case has the same id in every export, not reversible."""
-    return hmac.new(salt, str(diagnosis_id).encode(), hashlib.sha256).hexdigest()[:20]
 
 
 @dataclass
@@ -144,8 +86,8 @@ def iter_cases(summary: ExportSummary | None = None) -> Iterator[dict[str, Any]]
         if label is None:
             summary.skipped[reason] += 1
             continue
-        names = people_names((diagnosis.patient_id, diagnosis.entered_by_id, review.reviewer_id), name_cache)
-        text = scrub_text(diagnosis.symptoms, names)
+        case = case_fields(diagnosis, salt=salt, review=review, cache=name_cache)
+        text = case["text"]
         if not text:
             summary.skipped["no symptom text"] += 1
             continue
@@ -158,29 +100,7 @@ def iter_cases(summary: ExportSummary | None = None) -> Iterator[dict[str, Any]]
         summary.accepted += review.outcome == "accepted"
         summary.corrected += review.outcome == "corrected"
         summary.labels[label] += 1
-        created = diagnosis.created_at
-        yield {
-            "text": text,
-            "label": label,
-            "source": SOURCE,
-            "outcome": review.outcome,
-            "age_band": age_band(diagnosis.age),
-            "sex": diagnosis.sex if diagnosis.sex in ("female", "male") else None,
-            "month": created.strftime("%Y-%m") if created else None,
-            "case_id": case_id(diagnosis.id, salt),
-            "model_version": diagnosis.model_version,
-        }
-
-
-def people_names(user_ids: Iterable[int | None], cache: dict[int, str] | None = None) -> list[str]:
-    """Names of the people linked to a record, to scrub them from free text."""
-    cache = {} if cache is None else cache
-    ids = {i for i in user_ids if i}
-    missing = [i for i in ids if i not in cache]
-    if missing:
-        for uid, name in db.session.execute(db.select(User.id, User.name).where(User.id.in_(missing))):
-            cache[uid] = name or ""
-    return [cache[i] for i in ids if cache.get(i)]
+        yield {**case, "label": label, "source": SOURCE, "outcome": review.outcome}
 
 
 def write_cases(out: IO[str], *, actor=None, via: str = "cli") -> ExportSummary:

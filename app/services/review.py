@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.services import audit
-from app.services.assessment import AssessmentError, InvalidInput, external_url
+from app.services.assessment import AssessmentError, InvalidInput
+from app.services.links import external_url
 from models import REVIEW_OUTCOMES, Diagnosis, Disease, Review, User, db
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@
                                             [--concurrency 4] [--explainers 3] [--threads 16]
 
 Starts this service with gunicorn on 127.0.0.1 (one worker, gthread; a temporary SQLite database;
-the model from --model: a tiny one is enough, `python -m training train --tiny --output /tmp/m
---set-current`, then --model /tmp/m/current), the same way as benchmarks/inference.py. Then:
+the model from --model: a tiny one is enough, `python -m training train --tiny --output instance/tiny
+--set-current`, then --model instance/tiny/current), the same way as benchmarks/inference.py. Then:
 
 1. alone:      --requests POST /api/v1/assessments (~40-word texts) at --concurrency;
 2. contention: the same assessments while --explainers clients keep asking for word explanations

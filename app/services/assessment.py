@@ -305,7 +305,7 @@ def create_assessment(
     abstained = abstain_reason is not None
 
     result = triage(text, differential, kb.diseases, abstained=abstained, flag_index=kb.flag_index, age=age, sex=sex,
-                    vitals=vitals, risk_factors=risk_factors)
+                    vitals=vitals, risk_factors=risk_factors, person=person)
     explanation = {
         "abstain_reason": abstain_reason,
         "findings": findings_for(text, differential, kb.by_code),

@@ -249,6 +249,7 @@ def triage(
     risk_factors: dict[str, Any] | None = None,
     vitals: dict[str, Any] | None = None,
     acuity_index: Any = None,
+    person: Any = None,
 ) -> TriageResult:
     """The urgency level and the reasons that raised it.
 
@@ -256,14 +257,15 @@ def triage(
     without a model; `diseases` are Disease rows (admin red flags, default urgency). When the model
     abstained (unsure, out of scope, or absent) condition urgencies are ignored and the level comes
     from the acuity layer and the vital signs, with `routine` as the floor: when we do not know, a
-    clinician should look. `vitals` are structured values (they win over values in the text).
+    clinician should look. `vitals` are structured values (they win over values in the text);
+    `person` is ``acuity.read_person`` of the same inputs when the caller has it already.
     """
     from app.services.acuity import default_acuity_index, read_person
     from app.services.vitals import assess_vitals, merge_vitals
 
     norm = normalise(text)
     diseases = list(diseases)
-    person = read_person(text, age, sex, risk_factors)
+    person = person if person is not None else read_person(text, age, sex, risk_factors)
     measured = assess_vitals(merge_vitals(vitals or {}, text), person.ages, child_words=person.age_range is not None
                              and person.age_range[1] <= 16)
     present = {"fever": f"temperature {measured.vitals['temperature_c']} C"} if measured.fever else {}

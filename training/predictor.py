@@ -40,11 +40,13 @@ SCOPE_FILE = "scope.json"  # optional: the out-of-scope threshold fitted by `tra
 class Ranking(list):
     """The ranked predictions for one text (a list of Prediction) plus how well it fits any condition.
 
-    ``fit`` is the text embedding's highest cosine similarity to a condition's prototype (blended
-    artifacts only, else the top probability): low means the text fits none of the known conditions.
+    ``fit`` is the text embedding's highest similarity to a condition's prototype (blended artifacts
+    only, else the top probability); ``neg_entropy`` is minus the entropy of the calibrated
+    distribution. Low values of both mean the text fits none of the known conditions.
     """
 
     fit: float | None = None
+    neg_entropy: float | None = None
 
 
 def _read_json(path: Path) -> dict:
@@ -282,11 +284,16 @@ class Classifier:
         self.max_length = max_length
         self.path = path
         self.blend = blend
-        # Below this fit a text is out of scope (None: not calibrated, never refused on scope alone).
+        # Below this score a text is out of scope (None: not calibrated, never refused on scope alone).
+        # The score is the sum of the features standardised with their in-scope dev mean and sd
+        # (scope.json "features"), or the fit alone for a file without them.
         self.scope_threshold: float | None = None
+        self.scope_features: dict[str, tuple[float, float]] = {}
         if path is not None and (Path(path) / SCOPE_FILE).is_file():
             try:
-                self.scope_threshold = float(_read_json(Path(path) / SCOPE_FILE)["threshold"])
+                info = _read_json(Path(path) / SCOPE_FILE)
+                self.scope_threshold = float(info["threshold"])
+                self.scope_features = {k: (float(m), float(sd) or 1.0) for k, (m, sd) in (info.get("features") or {}).items()}
             except (ModelLoadError, KeyError, TypeError, ValueError):
                 self.scope_threshold = None  # a broken optional file: no scope refusals, the rest works
 
@@ -427,18 +434,28 @@ class Classifier:
 
     def predict(self, texts: Sequence[str], top_k: int = 5) -> list[Ranking]:
         probs, fits = self.proba_and_fit(texts)
+        neg_entropy = (probs * np.log(probs + 1e-12)).sum(axis=1)
         k = max(1, min(int(top_k), len(self.labels)))
         out = []
-        for row, fit in zip(probs, fits, strict=True):
+        for row, fit, negent in zip(probs, fits, neg_entropy, strict=True):
             top = np.argsort(-row)[:k]
             ranking = Ranking(Prediction(self.labels[i][0], self.labels[i][1], float(row[i])) for i in top)
-            ranking.fit = float(fit)
+            ranking.fit, ranking.neg_entropy = float(fit), float(negent)
             out.append(ranking)
         return out
 
+    def scope_score(self, fit: float, neg_entropy: float | None) -> float:
+        """How well a text fits the known conditions, on the calibrated scale (see scope.json)."""
+        if not self.scope_features:
+            return fit
+        values = {"fit": fit, "neg_entropy": neg_entropy}
+        return float(sum((values[k] - m) / sd for k, (m, sd) in self.scope_features.items() if values.get(k) is not None))
+
     def out_of_scope(self, ranking: Ranking) -> bool:
-        """Does this text fit none of the known conditions (calibrated threshold on the fit)?"""
-        return self.scope_threshold is not None and ranking.fit is not None and ranking.fit < self.scope_threshold
+        """Does this text fit none of the known conditions (calibrated threshold on the score)?"""
+        if self.scope_threshold is None or ranking.fit is None:
+            return False
+        return self.scope_score(ranking.fit, ranking.neg_entropy) < self.scope_threshold
 
     def __repr__(self) -> str:
         return f"Classifier(version={self.version!r}, labels={len(self.labels)}, backend={self.backend!r})"

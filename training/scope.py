@@ -1,8 +1,10 @@
 """Out of scope: does a description fit any of the known conditions at all?
 
-The fit of a text is its embedding's highest similarity to a condition prototype (blended
-artifacts; the top probability otherwise), from the same forward pass as the ranking. The
-threshold is fitted on development sets only - in-scope ``dev_wording.jsonl`` and
+The score of a text adds two features from the same forward pass as the ranking, each standardised
+with its mean and sd on in-scope dev texts: the fit (the embedding's highest similarity to a
+condition prototype in blended artifacts; the top probability otherwise) and minus the entropy of
+the calibrated distribution. Chosen on the dev sets: AUROC 0.79 (fit alone), 0.85 (entropy alone),
+0.87 (both) with the 355-condition default model. The threshold is fitted on development sets only - in-scope ``dev_wording.jsonl`` and
 ``out_of_scope_dev.jsonl`` (conditions deliberately left out of the knowledge base, written by a
 separate author) - so that at most ``max_refused`` of in-scope texts are refused; the test sets
 (``unseen_wording.jsonl``, ``out_of_scope_test.jsonl``) are only measured.
@@ -23,8 +25,13 @@ def _texts(path: Path, field: str = "text") -> list[str]:
     return [json.loads(line)[field] for line in path.read_text().splitlines() if line.strip()]
 
 
-def fits(clf, texts: list[str]) -> np.ndarray:
-    return clf.proba_and_fit(texts)[1]
+def features(clf, texts: list[str]) -> dict[str, np.ndarray]:
+    probs, fit = clf.proba_and_fit(texts)
+    return {"fit": fit, "neg_entropy": (probs * np.log(probs + 1e-12)).sum(axis=1)}
+
+
+def scores(clf, feats: dict[str, np.ndarray]) -> np.ndarray:
+    return np.array([clf.scope_score(f, e) for f, e in zip(feats["fit"], feats["neg_entropy"], strict=True)])
 
 
 def auroc(in_scope: np.ndarray, out_scope: np.ndarray) -> float:
@@ -41,12 +48,16 @@ def calibrate(model_dir: str | Path, in_scope: Path | None = None, out_scope: Pa
     from .predictor import SCOPE_FILE, Classifier
 
     clf = Classifier.load(model_dir)
-    ins = fits(clf, _texts(in_scope or HELDOUT / "dev_wording.jsonl"))
-    outs = fits(clf, _texts(out_scope or HELDOUT / "out_of_scope_dev.jsonl"))
+    feats_in = features(clf, _texts(in_scope or HELDOUT / "dev_wording.jsonl"))
+    feats_out = features(clf, _texts(out_scope or HELDOUT / "out_of_scope_dev.jsonl"))
+    clf.scope_features = {k: (float(v.mean()), float(v.std()) or 1.0) for k, v in feats_in.items()}
+    ins, outs = scores(clf, feats_in), scores(clf, feats_out)
     threshold = float(np.quantile(ins, max_refused))
     info = {
         "threshold": round(threshold, 5),
-        "score": "max prototype similarity" if clf.blend is not None else "top probability",
+        "features": {k: [round(m, 6), round(sd, 6)] for k, (m, sd) in clf.scope_features.items()},
+        "score": ("standardised sum of the fit (" + ("max prototype similarity" if clf.blend is not None else "top probability")
+                  + ") and minus the entropy"),
         "chosen_on": {"in_scope": str(in_scope or "training/heldout/dev_wording.jsonl"),
                       "out_of_scope": str(out_scope or "training/heldout/out_of_scope_dev.jsonl")},
         "max_refused": max_refused,
@@ -63,8 +74,8 @@ def measure(model_dir: str | Path, in_scope: Path | None = None, out_scope: Path
     from .predictor import Classifier
 
     clf = Classifier.load(model_dir)
-    ins = fits(clf, _texts(in_scope or HELDOUT / "unseen_wording.jsonl"))
-    outs = fits(clf, _texts(out_scope or HELDOUT / "out_of_scope_test.jsonl"))
+    ins = scores(clf, features(clf, _texts(in_scope or HELDOUT / "unseen_wording.jsonl")))
+    outs = scores(clf, features(clf, _texts(out_scope or HELDOUT / "out_of_scope_test.jsonl")))
     out = {"n_in_scope": len(ins), "n_out_of_scope": len(outs), "auroc": round(auroc(ins, outs), 4),
            "threshold": clf.scope_threshold}
     if clf.scope_threshold is not None:

@@ -261,7 +261,7 @@ class MicroBatcher:
             ranked = preds[: job.top_k]
             if hasattr(preds, "fit"):  # a Ranking: keep how well the text fits any condition
                 ranked = type(preds)(ranked)
-                ranked.fit = preds.fit
+                ranked.fit, ranked.neg_entropy = preds.fit, getattr(preds, "neg_entropy", None)
             job.future.set_result(ranked)
 
 

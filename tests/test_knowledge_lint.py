@@ -13,7 +13,7 @@ import json
 import pytest
 
 from app.services.acuity import AcuityIndex, read_person
-from knowledge import load_knowledge_base, parse_knowledge_base
+from knowledge import DEFAULT_PATH, load_knowledge_base, parse_knowledge_base
 from knowledge.flag_library import FlagLibraryError, load_flag_library, parse_finding
 from knowledge.lint import lint
 
@@ -65,7 +65,7 @@ def test_a_bad_rule_names_the_rule_and_the_field(tmp_path):
 
 
 def test_the_lint_catches_what_the_review_found(knowledge_base):
-    data = json.loads(open(knowledge_base_path()).read())
+    data = json.loads(DEFAULT_PATH.read_text())
     cond = data["conditions"][0]
     bad = dict(cond, icd10="A90", urgency="emergency", precautions=["Rest at home.", "Drink water.", "Sleep."],
                demographics={**cond["demographics"], "sex": "male"},
@@ -75,12 +75,6 @@ def test_the_lint_catches_what_the_review_found(knowledge_base):
     assert "A90 is not in WHO ICD-10 2019" in problems
     assert "female-specific" in problems
     assert "must say to call the emergency number" in problems and "'Rest at home'" in problems
-
-
-def knowledge_base_path():
-    from knowledge import DEFAULT_PATH
-
-    return DEFAULT_PATH
 
 
 def test_the_library_is_what_the_knowledge_base_refers_to():

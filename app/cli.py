@@ -1,30 +1,27 @@
-"""Flask CLI: seed, create-user (DESIGN.md "Command line"); export-cases lives with its feature."""
+"""Every `flask --app app ...` command, in one place (the training CLI is `python -m training`).
+
+seed, create-user, bootstrap-admin (accounts); export-cases and `models scan|list|promote|rollback`
+(the learning loop); send-mail (the outbox). Each command parses its arguments and calls a service.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from app.services.accounts import validate_password  # one password rule for web, admin and CLI
-from models import ROLES, User, db
+from app.services.outbox import DEFAULT_POLL_SECONDS
+from models import ROLES, OutboxMessage, User, db
 
 
 def register(app: Flask) -> None:
-    app.cli.add_command(seed)
-    app.cli.add_command(create_user)
-    from app.services.outbox import send_mail_command
-
-    app.cli.add_command(send_mail_command)
-    app.cli.add_command(bootstrap_admin)
-    try:
-        from app.ml.cli import export_cases
-
-        app.cli.add_command(export_cases)
-    except ImportError:  # the feature package is not built yet
-        pass
+    for command in (seed, create_user, bootstrap_admin, export_cases, models_cli, send_mail):
+        app.cli.add_command(command)
 
 
 @click.command("seed")
@@ -104,3 +101,112 @@ def bootstrap_admin(email: str) -> None:
     click.echo(f"Admin account created: {user.email}")
     click.echo(f"Password (shown once, store it now): {password}")
     click.echo("=" * 64)
+
+
+# -- the learning loop ---------------------------------------------------------------------------
+
+@click.command("export-cases")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+def export_cases(out: str) -> None:
+    """Write clinician-confirmed cases (accepted, corrected) as de-identified JSONL training data."""
+    from app.services.export_cases import export_to_file
+
+    try:
+        summary = export_to_file(out, via="cli")
+    except OSError as exc:
+        raise click.ClickException(f"could not write {out}: {exc.strerror or exc}") from exc
+    click.echo(summary.text())
+    click.echo(f"wrote {out}")
+
+
+models_cli = AppGroup("models", help="Model versions: scan the models folder, list, promote, roll back.")
+
+
+@models_cli.command("scan")
+@click.option("--root", default=None, help="folder of artifact directories (default: MODELS_ROOT)")
+def scan_cmd(root: str | None) -> None:
+    """Register every valid artifact directory (idempotent); say why others were skipped."""
+    from app.services import registry
+
+    report = registry.scan_models(root or current_app.config["MODELS_ROOT"])
+    click.echo(report.summary())
+
+
+@models_cli.command("list")
+def list_cmd() -> None:
+    """Registered versions, newest first; * marks the served one."""
+    from app.services import registry
+    from app.services.model_metrics import metric_summary
+
+    rows = registry.list_versions()
+    if not rows:
+        click.echo("no model versions registered (run `flask models scan`)")
+        return
+    for mv in rows:
+        m = metric_summary(mv.metrics)
+        acc = "-" if m["accuracy"] is None else f"{m['accuracy']:.3f}"
+        f1 = "-" if m["macro_f1"] is None else f"{m['macro_f1']:.3f}"
+        trained = mv.trained_at.strftime("%Y-%m-%d %H:%M") if mv.trained_at else "-"
+        click.echo(f"{'*' if mv.is_served else ' '} {mv.version}  trained {trained}  accuracy {acc}  "
+                   f"macro-F1 {f1}  {mv.path}")
+
+
+@models_cli.command("promote")
+@click.argument("version")
+def promote_cmd(version: str) -> None:
+    """Serve VERSION (loads it first: a broken artifact changes nothing)."""
+    from app.services import registry
+
+    try:
+        result = registry.promote(version, None, via="cli")
+    except registry.RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"serving {result.version} (was {result.previous or 'none'})")
+    if result.link_warning:
+        click.echo(f"warning: {result.link_warning}", err=True)
+
+
+@models_cli.command("rollback")
+def rollback_cmd() -> None:
+    """Serve the previously promoted version again."""
+    from app.services import registry
+
+    try:
+        result = registry.rollback(None, via="cli")
+    except registry.RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"rolled back to {result.version} (was {result.previous or 'none'})")
+    if result.link_warning:
+        click.echo(f"warning: {result.link_warning}", err=True)
+
+
+# -- the outbox ----------------------------------------------------------------------------------
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="keep running, delivering every --interval seconds")
+@click.option("--interval", default=DEFAULT_POLL_SECONDS, show_default=True, type=float)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="messages per batch")
+def send_mail(loop: bool, interval: float, limit: int) -> None:
+    """Deliver pending outbox mail (once, or with --loop as a worker process)."""
+    from app.services.outbox import deliver_pending
+
+    app = current_app._get_current_object()
+    total_sent = total_failed = 0
+    try:
+        while True:
+            sent, failed = deliver_pending(app, limit)
+            total_sent += sent
+            total_failed += failed
+            if sent or failed:
+                click.echo(f"sent {sent}, failed {failed}")
+            if sent + failed >= limit and not (failed and not sent):
+                continue  # a full batch: more may be due right now
+            if not loop:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    if not loop:
+        pending = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
+                                    .where(OutboxMessage.status == "pending"))
+        click.echo(f"done: sent {total_sent}, failed {total_failed}, still pending {pending}")

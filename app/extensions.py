@@ -1,4 +1,4 @@
-"""Extension singletons, bound to the app in `create_app` (DESIGN.md section 9)."""
+"""Extension singletons, bound to the app in `create_app` (docs/ARCHITECTURE.md)."""
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

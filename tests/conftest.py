@@ -1,4 +1,4 @@
-"""Shared fixtures (DESIGN.md section 8): app, client, runner, db, a logged-in user per role,
+"""Shared fixtures (docs/ARCHITECTURE.md): app, client, runner, db, a logged-in user per role,
 a real SMTP server, and the same suite on SQLite or, with TEST_DATABASE_URL, PostgreSQL."""
 
 from __future__ import annotations
@@ -250,10 +250,7 @@ def smtp_server(app):
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real artifact from `python -m training train --tiny` on the project's knowledge base."""
     out = tmp_path_factory.mktemp("tiny-model")
-    try:  # training/__main__.py calls sys.exit(main()) on import; the CLI module has `main`
-        from training.cli import main as training_main
-    except ImportError:
-        from training.__main__ import main as training_main
+    from training.cli import main as training_main
 
     training_main(["train", "--tiny", "--output", str(out / "artifact"), "--epochs", "1",
                    "--texts-per-condition", "12", "--seed", "1"])

@@ -1,4 +1,4 @@
-"""`flask seed`, `create-user` and `bootstrap-admin` as DESIGN.md describes them."""
+"""`flask seed`, `create-user` and `bootstrap-admin` as the README describes them."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ import pytest
 from conftest import add_review, client_for, ddx, json_load, make_assessment, make_user
 
 from app.services import registry, training_jobs
+from app.services.job_queue import get_queue, pid_alive
 from app.services.seed import seed_diseases
 from models import AuditEvent, ModelVersion, db
 
@@ -34,12 +35,12 @@ def train_app(app, models_root, knowledge_base):
     for meta in jobs.glob("*.json"):
         data = json_load(meta)
         pid = data.get("pid") if isinstance(data, dict) else None
-        if pid and training_jobs._pid_alive(pid):
+        if pid and pid_alive(pid):
             try:
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
-    training_jobs.reap()
+    get_queue(app).reap()
 
 
 @pytest.fixture
@@ -157,7 +158,8 @@ def test_cancel_stops_a_running_job_and_registers_nothing(train_app, users, serv
     assert b"Cancel requested" in resp.data
     body = poll_until_done(c, job_id)
     assert body["state"] in ("cancelled", "failed"), body
-    assert not training_jobs._pid_alive(json_load(jobs / f"{job_id}.json")["pid"])
+    # the job's process ends just after it records the outcome (<job>.exit)
+    wait_until(lambda: not pid_alive(json_load(jobs / f"{job_id}.json")["pid"]), timeout=15, step=0.05)
     # no half artifact: nothing new in the models folder, nothing registered by a scan
     assert {p.name for p in models_root.iterdir()} <= before | {".train-state"}
     assert registry.scan_models(models_root).registered == []
@@ -241,3 +243,43 @@ def test_status_of_a_failed_job_comes_from_its_files(app, users):
     assert st.state == "failed" and st.returncode == 2 and 29 < st.elapsed_s < 60
     page = client_for(app, users["ml"]).get(f"/ml/train/{FAKE_JOB}").data.decode()
     assert "exited with code 2" in page and "error: something went wrong" in page and "Cancel training" not in page
+
+
+def _finished_job(jobs: Path, train_json: str | None) -> None:
+    """A job whose training exited 0, with the given --result-json content (None: no file)."""
+    (jobs / f"{FAKE_JOB}.json").write_text(json.dumps({"job_id": FAKE_JOB, "started_ts": time.time() - 30,
+                                                       "pid": 999999999, "data": {"confirmed_cases": 0}}))
+    (jobs / f"{FAKE_JOB}.exit").write_text(json.dumps({"returncode": 0, "ended_ts": time.time()}))
+    if train_json is not None:
+        (jobs / f"{FAKE_JOB}.train.json").write_text(train_json)
+
+
+@pytest.mark.parametrize("train_json", [None, "", "{not json", '["a list"]', '{"returncode": 0}',
+                                        '{"returncode": 0, "version": 7}'])
+def test_a_missing_or_corrupt_result_file_is_a_problem_not_a_crash(app, users, train_json):
+    jobs = training_jobs.jobs_dir()
+    _finished_job(jobs, train_json)
+    st = training_jobs.get_status(FAKE_JOB)
+    assert st.state == "finished" and st.version is None
+    assert "did not report the new version" in st.problem and "Scan for new versions" in st.problem
+    assert json_load(jobs / f"{FAKE_JOB}.result.json")["registered"] is False  # decided once, not on every read
+    assert db.session.scalar(db.select(db.func.count(ModelVersion.id))) == 0
+    page = client_for(app, users["ml"]).get(f"/ml/train/{FAKE_JOB}").data.decode()
+    assert "did not report the new version" in page
+
+
+def test_a_result_file_naming_a_broken_artifact_says_why_it_was_not_registered(app, users, tmp_path):
+    root = tmp_path / "models"
+    artifact = root / FAKE_JOB
+    artifact.mkdir(parents=True)
+    for name in ("config.json", "calibration.json", "metrics.json"):
+        (artifact / name).write_text("{}")
+    (artifact / "training_config.json").write_text(json.dumps({"version": FAKE_JOB}))
+    (artifact / "model.safetensors").write_bytes(b"x")
+    (artifact / "labels.json").write_text("{not json")
+    app.config["MODELS_ROOT"] = str(root)
+    _finished_job(training_jobs.jobs_dir(), json.dumps({"returncode": 0, "version": FAKE_JOB,
+                                                        "artifact": str(artifact)}))
+    st = training_jobs.get_status(FAKE_JOB)
+    assert st.state == "finished" and st.version is None
+    assert st.problem == f"Version {FAKE_JOB} could not be registered: labels.json is not valid JSON (JSONDecodeError)"

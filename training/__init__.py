@@ -1,7 +1,8 @@
 """The ML package: generated and confirmed training data, fine-tuning, evaluation, artifacts.
 
-Plain library plus a CLI (``python -m training``); imports nothing from the web app. The app
-uses only :class:`training.predictor.Classifier`.
+Plain library plus a CLI (``python -m training``, installed as ``diagnosis-train``); imports nothing
+from the web app. The app uses :class:`training.predictor.Classifier` (inference), ``training.artifact``
+(the artifact contract) and ``training.jobs`` (a training job's files); see docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations

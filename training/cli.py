@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     t.add_argument("--no-progress", action="store_true")
     t.add_argument("--no-onnx", action="store_true", help="skip the ONNX serving graph (the app then serves with PyTorch)")
+    t.add_argument(
+        "--result-json",
+        default=None,
+        metavar="FILE",
+        help="also write the outcome as JSON to FILE: artifact, version, headline metrics (or error)",
+    )
     t.add_argument("--stop-after-epoch", type=int, default=None, help=argparse.SUPPRESS)  # test hook
 
     e = sub.add_parser("evaluate", help="metrics of a model on a labelled .csv/.jsonl file")
@@ -151,59 +157,46 @@ def config_from_args(a: argparse.Namespace):
     return cfg
 
 
-def _headline(metrics: dict) -> dict:
-    out = {}
-    for name, s in metrics.get("splits", {}).items():
-        if s.get("n"):
-            out[name] = {
-                k: round(s[k], 4) if isinstance(s[k], float) else s[k]
-                for k in ("n", "accuracy", "top3_accuracy", "macro_f1", "ece", "ece_uncalibrated")
-            }
-    return out
-
-
 def cmd_train(a: argparse.Namespace) -> int:
     from knowledge import KnowledgeBaseError
 
+    from .artifact import headline, write_json
     from .data import DataError
     from .trainer import TrainingInterrupted, checkpoint_dir_for, train
+
+    def finish(rc: int, outcome: dict) -> int:
+        """Say how the run ended on stderr/stdout and, with --result-json, in that file (machine-readable)."""
+        if a.result_json and (rc != 0 or outcome.get("version")):
+            write_json(Path(a.result_json), {"returncode": rc, **outcome})
+        return rc
+
+    def failed(rc: int, message: str) -> int:
+        print(message, file=sys.stderr)
+        return finish(rc, {"error": message.strip()})
 
     cfg = config_from_args(a)
     try:
         result = train(cfg)
-    except (DataError, KnowledgeBaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except (DataError, KnowledgeBaseError, FileNotFoundError, ValueError) as exc:
+        return failed(2, f"error: {exc}")
     except TrainingInterrupted as exc:
-        print(
-            f"interrupted after epoch {exc.epoch}; checkpoint {exc.checkpoint} - rerun with --resume", file=sys.stderr
-        )
-        return 130
+        return failed(130, f"interrupted after epoch {exc.epoch}; checkpoint {exc.checkpoint} - rerun with --resume")
     except KeyboardInterrupt:
         ckpt = checkpoint_dir_for(cfg) / "last.pt"
         where = f"last checkpoint {ckpt} - rerun with --resume" if ckpt.exists() else "no checkpoint yet"
-        print(f"\ninterrupted; {where}", file=sys.stderr)
-        return 130
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return failed(130, f"\ninterrupted; {where}")
     if not result.version:  # not rank 0
         return 0
-    m = result.metrics
-    print(
-        json.dumps(
-            {
-                "artifact": str(result.artifact),
-                "version": result.version,
-                "train_seconds": round(m["train_seconds"], 1),
-                "total_seconds": round(result.seconds, 1),
-                "metrics": _headline(m),
-            },
-            indent=2,
-        )
-    )
+    outcome = {
+        "artifact": str(result.artifact),
+        "version": result.version,
+        "train_seconds": round(result.metrics["train_seconds"], 1),
+        "total_seconds": round(result.seconds, 1),
+        "metrics": headline(result.metrics),
+    }
+    print(json.dumps(outcome, indent=2))
     print(f"artifact written to {result.artifact} in {result.seconds:.0f} s", file=sys.stderr)
-    return 0
+    return finish(0, outcome)
 
 
 def cmd_evaluate(a: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ def default_base_model() -> str:
 @dataclass
 class DataConfig:
     sources: list[str] = field(default_factory=lambda: ["kb"])
-    knowledge_base: str | None = None  # None: knowledge/diseases.json (or the merged parts)
+    knowledge_base: str | None = None  # None: knowledge/diseases.json and knowledge/conditions/*.json
     texts_per_condition: int = 80
     val_fraction: float = 0.1
     test_fraction: float = 0.1

@@ -8,14 +8,13 @@ labels - nothing is added silently.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge import DEFAULT_PATH, KnowledgeBase, KnowledgeBaseError, load_knowledge_base, parse_knowledge_base
+from knowledge import DEFAULT_PATH, KnowledgeBase, load_knowledge_base
 
 from .artifact import sha256_file
 from .generator import generate_texts, normalise
@@ -40,31 +39,9 @@ class Example:
 
 
 def resolve_knowledge_base(path: str | None = None) -> tuple[KnowledgeBase, str]:
-    """The knowledge base and a description of where it came from.
-
-    Falls back to merging ``knowledge/parts/*.json`` while the main file is being written.
-    """
-    if path:
-        return load_knowledge_base(path), str(path)
-    if DEFAULT_PATH.exists():
-        return load_knowledge_base(DEFAULT_PATH), str(DEFAULT_PATH)
-    parts = sorted(DEFAULT_PATH.parent.joinpath("parts").glob("*.json"))
-    if not parts:
-        raise KnowledgeBaseError(
-            f"cannot read knowledge base {DEFAULT_PATH}: no such file (and no knowledge/parts/*.json)"
-        )
-    conditions: list = []
-    h = hashlib.sha256()
-    for p in parts:
-        blob = p.read_bytes()
-        h.update(blob)
-        try:
-            data = json.loads(blob)
-        except json.JSONDecodeError as exc:
-            raise KnowledgeBaseError(f"{p}: not valid JSON (line {exc.lineno}): {exc.msg}") from exc
-        conditions.extend(data["conditions"] if isinstance(data, dict) else data)
-    kb = parse_knowledge_base({"version": f"parts-{len(parts)}", "conditions": conditions}, sha256=h.hexdigest())
-    return kb, ",".join(str(p) for p in parts)
+    """The knowledge base (default: knowledge/diseases.json with its specialty files) and where it came from."""
+    source = path or DEFAULT_PATH
+    return load_knowledge_base(source), str(source)
 
 
 # -- files -----------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ trigger / what-was-tried phrases, non-specific complaints that many conditions s
 negated findings of other conditions, demographics, irrelevant details - in a shuffled
 order with varied connectives, punctuation, case and the odd typo. Deterministic for a
 seed; each condition gets its own random stream so adding a condition changes no other.
+
+The word lists are data (generator_words.json), the small English helpers are grammar.py; the
+texts for a seed are pinned by tests/training/test_generator_pinned.py.
 """
 
 from __future__ import annotations
@@ -20,478 +23,34 @@ from dataclasses import dataclass
 
 from knowledge import Condition, KnowledgeBase
 
-# -- shared vocab --------------------------------------------------------------------------
+from .grammar import WORDS, content_words, phrase_kind, swap_synonyms, to_third_person, typo
 
-OPENERS = [
-    "Hi,",
-    "Hello,",
-    "Hi doctor,",
-    "Hey.",
-    "Hello doctor.",
-    "Hi there,",
-    "Not sure if this is anything but",
-    "Quick question -",
-    "Need some advice.",
-    "Help please.",
-    "Good morning,",
-    "Hi, hoping you can help.",
-    "Hello, I'm a bit worried.",
-    "So,",
-    "Ok so",
-    "Doc,",
-    "Hi all,",
-    "Question about symptoms:",
-    "Sorry to bother you,",
-    "Can someone help?",
-    "Hi, long time lurker.",
-    "Evening,",
-]
-CLOSERS = [
-    "What could it be?",
-    "Should I be worried?",
-    "Any idea what this is?",
-    "Do I need to see someone?",
-    "Thanks.",
-    "Thanks in advance",
-    "Is this serious?",
-    "What should I do?",
-    "Should I see a GP?",
-    "Any advice appreciated.",
-    "Not sure what to do.",
-    "Could this be something bad?",
-    "help",
-    "What do you think?",
-    "Is it worth going to the doctor?",
-    "Do I need antibiotics?",
-    "cheers",
-    "I'm getting worried.",
-    "What is going on?",
-    "Is this normal?",
-]
-NONSPECIFIC = [
-    "feeling tired",
-    "really tired",
-    "not sleeping well",
-    "off my food",
-    "feel run down",
-    "a bit stressed",
-    "can't concentrate",
-    "no energy",
-    "just feel rubbish",
-    "feel drained",
-    "not myself",
-    "feel a bit low",
-    "generally unwell",
-    "exhausted all the time",
-    "not eating much",
-    "a bit achy",
-    "knackered",
-    "feel weak",
-    "struggling to get through the day",
-    "feel off",
-    "sleeping a lot more",
-    "a bit grumpy",
-    "feeling fed up",
-]
-IRRELEVANT = [
-    "I work in an office",
-    "I have two kids",
-    "we just moved house",
-    "I'm vegetarian",
-    "I work nights",
-    "I'm a teacher",
-    "I've been really busy at work",
-    "I'm typing this on my phone",
-    "sorry if this is tmi",
-    "I don't usually go to the doctor",
-    "I walk the dog every day",
-    "we've got exams coming up",
-    "I'm a student",
-    "I do a lot of driving for work",
-    "I started a new job last month",
-    "sorry for the long message",
-    "my partner told me to ask",
-    "I run a few times a week",
-    "I'm normally pretty healthy",
-    "I don't smoke",
-    "I drink a couple of glasses of wine a week",
-    "I've got a wedding next week",
-    "not on any regular medication",
-    "no allergies that I know of",
-    "I'm a builder",
-    "I work from home",
-    "I look after my mum",
-    "we went camping last month",
-    "I had a haircut yesterday lol",
-    "my friend said to post here",
-    "I'm usually fit and well",
-    "I'm retired",
-    "I've got a dog and a cat",
-]
-DURATIONS = [
-    "for 2 days",
-    "since yesterday",
-    "for about a week",
-    "for a few days",
-    "for the last 3 days",
-    "since monday",
-    "for a couple of weeks",
-    "since the weekend",
-    "for about 5 days",
-    "on and off for a while",
-    "for over a week now",
-    "since this morning",
-    "for a few weeks",
-    "for 24 hours",
-    "for months",
-]
-CLIN_DURATIONS = ["x2/7", "x3/7", "x1/52", "x 48h", "x 5 days", "for 1/12", "x2/52", "since yesterday", "x 24h", "x4/7"]
-SEVERITY = [
-    "really bad",
-    "quite mild",
-    "pretty severe",
-    "not too bad",
-    "constant",
-    "on and off",
-    "getting worse",
-    "worse at times",
-    "all the time",
-    "8/10",
-    "a bit",
-    "awful",
-    "terrible",
-    "very",
-    "like 6 out of 10",
-]
-STOPWORDS = {
-    "a",
-    "an",
-    "the",
-    "of",
-    "and",
-    "or",
-    "in",
-    "on",
-    "with",
-    "to",
-    "my",
-    "i",
-    "is",
-    "it",
-    "at",
-    "from",
-    "for",
-    "when",
-    "mild",
-    "severe",
-    "acute",
-    "chronic",
-    "pain",
-    "ache",
-    "feeling",
-    "sensation",
-    "general",
-    "generalised",
-    "generalized",
-    "low",
-    "high",
-    "grade",
-    "body",
-    "recurrent",
-    "sudden",
-    "new",
-}
+# -- word lists (training/generator_words.json) -----------------------------------------------------
 
-# findings people commonly rule out in their own words (lay register negations)
-COMMON_NEGATABLE = [
-    "fever",
-    "temperature",
-    "chest pain",
-    "cough",
-    "vomiting",
-    "diarrhoea",
-    "rash",
-    "headache",
-    "sore throat",
-    "runny nose",
-    "dizziness",
-    "back pain",
-    "itching",
-    "swelling",
-    "stiff neck",
-    "blood in my pee",
-    "blood in my poo",
-    "weight loss",
-    "shortness of breath",
-    "tummy pain",
-    "stomach ache",
-    "nausea",
-    "joint pain",
-    "numbness",
-    "tingling",
-    "blurred vision",
-    "palpitations",
-    "earache",
-    "burning when I pee",
-    "constipation",
-    "sweats",
-    "chills",
-    "leg swelling",
-    "wheezing",
-    "sneezing",
-    "spots",
-    "bleeding",
-    "discharge",
-    "confusion",
-    "fainting",
-]
-NEG_LAY = [
-    "no {x}",
-    "I don't have {x}",
-    "haven't had any {x}",
-    "no {x} though",
-    "not {x}",
-    "no {x} as far as I know",
-    "definitely no {x}",
-    "no sign of {x}",
-    "never had {x} with it",
-    "no {x} or anything like that",
-]
-NEG_LAY_PAIR = [
-    "no {x} or {y}",
-    "no {x}, no {y}",
-    "I don't have {x} or {y}",
-    "haven't had {x} or {y}",
-    "no {x} and no {y}",
-]
-NEG_CLIN = [
-    "denies {x}",
-    "no {x}",
-    "{x}: none",
-    "nil {x}",
-    "neg for {x}",
-    "no hx of {x}",
-    "{x} absent",
-    "denies any {x}",
-]
-NEG_CLIN_PAIR = ["denies {x} or {y}", "no {x}/{y}", "denies {x}, {y}", "no {x} or {y}"]
-
-# common misspellings people make (applied sometimes, in both directions of British/US)
-MISSPELL = {
-    "stomach": ["stomache", "stomac", "stomch"],
-    "diarrhoea": ["diarrhea", "diarea", "diarhea"],
-    "diarrhea": ["diarea", "diarrea"],
-    "temperature": ["temprature", "temperture"],
-    "breathe": ["breath"],
-    "definitely": ["definately", "defintely"],
-    "throat": ["throut", "thraot"],
-    "headache": ["headach", "head ache"],
-    "nauseous": ["nauseus", "nautious"],
-    "vomiting": ["vomitting", "vommiting"],
-    "really": ["realy", "rly"],
-    "because": ["becuase", "cos", "coz"],
-    "feeling": ["feelin", "feling"],
-    "swollen": ["swolen", "swolled"],
-    "itchy": ["itchey", "ichy"],
-    "chest": ["chset"],
-    "though": ["tho"],
-    "tired": ["tierd"],
-    "pain": ["pian"],
-    "weeks": ["wks"],
-    "yesterday": ["yday", "yesterdy"],
-    "little": ["lil", "litle"],
-    "something": ["somethin", "smth"],
-    "around": ["arround"],
-    "rash": ["rahs"],
-    "coughing": ["coffing", "cougning"],
-    "symptoms": ["symtoms", "symptons"],
-    "dizzy": ["dizy"],
-    "you": ["u"],
-    "are": ["r"],
-    "with": ["w/"],
-    "and": ["&", "n"],
-    "your": ["ur"],
-    "before": ["b4"],
-    "about": ["abt"],
-    "people": ["ppl"],
-}
-
-# everyday synonyms swapped now and then, so the model does not hang on one word
-SYNONYMS = [
-    ["tummy", "stomach", "belly", "abdomen"],
-    ["pee", "wee", "urinate"],
-    ["poo", "stool", "bowel movement"],
-    ["throw up", "vomit", "be sick"],
-    ["threw up", "vomited", "was sick"],
-    ["really", "very", "super", "so"],
-    ["sore", "painful", "achy"],
-    ["tired", "exhausted", "worn out", "drained"],
-    ["dizzy", "lightheaded", "woozy"],
-    ["a lot", "loads", "heaps"],
-    ["days", "days now"],
-    ["feels like", "is like", "seems like"],
-    ["hurts", "is sore", "aches"],
-    ["can't", "cannot", "cant"],
-    ["lump", "bump"],
-    ["temperature", "fever", "temp"],
-    ["bad", "awful", "terrible", "horrible"],
-    ["a bit", "slightly", "a little"],
-    ["puffed up", "swollen"],
-    ["breathless", "out of breath", "short of breath"],
-    ["itchy", "itching"],
-    ["red", "reddish", "inflamed"],
-    ["started", "began"],
-    ["weeks", "weeks now"],
-    ["doctor", "GP", "doc"],
-    ["medicine", "meds", "tablets"],
-    ["mum", "mom"],
-    ["loo", "toilet", "bathroom"],
-]
-_SYN_INDEX = {w.lower(): group for group in SYNONYMS for w in group if len(set(group)) > 1}
-_SYN_RE = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(w) for w in _SYN_INDEX), key=len, reverse=True)) + r")\b", re.IGNORECASE
-)
-
-
-def swap_synonyms(text: str, rng: random.Random, p: float = 0.35) -> str:
-    def repl(m: re.Match) -> str:
-        w = m.group(0)
-        if rng.random() >= p:
-            return w
-        alt = rng.choice([x for x in _SYN_INDEX[w.lower()] if x.lower() != w.lower()])
-        return alt.capitalize() if w[:1].isupper() else alt
-
-    return _SYN_RE.sub(repl, text)
-
-
-CHILD_REL = {"male": ["my son", "my little boy", "my boy"], "female": ["my daughter", "my little girl", "my girl"]}
-TEEN_REL = {"male": ["my son", "my teenage son", "my lad"], "female": ["my daughter", "my teenage daughter"]}
-ADULT_REL = {
-    "male": ["my husband", "my partner", "my brother", "my boyfriend", "my flatmate"],
-    "female": ["my wife", "my partner", "my sister", "my girlfriend", "my flatmate"],
-}
-OLD_REL = {
-    "male": ["my dad", "my father", "my grandad", "my father-in-law"],
-    "female": ["my mum", "my mother", "my nan", "my grandmother", "my mother-in-law"],
-}
-
-FRAG_FRAMES_1 = [
-    "{x}",
-    "{x}",
-    "{x}",
-    "I have {x}",
-    "I've got {x}",
-    "got {x}",
-    "I've had {x}",
-    "having {x}",
-    "there's {x}",
-    "also {x}",
-    "and {x}",
-]
-GER_FRAMES_1 = ["{x}", "{x}", "I've been {x}", "been {x}", "I keep {x}", "and {x}", "also {x}"]
-CLAUSE_FRAMES = ["{x}", "{x}", "{x}", "and {x}", "also {x}", "plus {x}", "on top of that {x}", "{x} too", "{x} as well"]
-TERM_FRAMES_1 = [
-    "{x}",
-    "I think I have {x}",
-    "something like {x}",
-    "what I think is {x}",
-    "{x} I think",
-    "I have {x}",
-    "{x} (I looked it up)",
-]
-FRAG_FRAMES_3 = [
-    "{x}",
-    "{x}",
-    "{he} has {x}",
-    "{he}'s got {x}",
-    "{he}'s had {x}",
-    "complaining of {x}",
-    "{he} says {he} has {x}",
-]
-GER_FRAMES_3 = ["{x}", "{he}'s been {x}", "been {x}", "{he} keeps {x}"]
-
-CONNECT = [
-    ", ",
-    ", ",
-    ", ",
-    " and ",
-    ", and ",
-    " + ",
-    "; ",
-    " also ",
-    " with ",
-    " - ",
-    ", plus ",
-    " and also ",
-    " as well as ",
-    ". ",
-    "... ",
-    " & ",
-]
-SENT_JOIN = [". ", ". ", ". ", ".  ", ", ", " - ", "\n", "! ", "... ", " ", ". Also ", ". And "]
-
-CLAUSE_START = {
-    "i",
-    "i'm",
-    "im",
-    "i've",
-    "ive",
-    "i'd",
-    "my",
-    "it",
-    "it's",
-    "its",
-    "the",
-    "there's",
-    "everything",
-    "can't",
-    "cant",
-    "keep",
-    "feel",
-    "feels",
-    "feeling",
-    "everyone",
-    "when",
-    "if",
-    "once",
-    "every",
-    "whenever",
-    "he",
-    "she",
-    "his",
-    "her",
-    "we",
-    "our",
-    "nothing",
-    "food",
-    "this",
-    "that",
-    "things",
-    "people",
-    "just",
-}
-VERB_HINTS = (
-    " is ",
-    " are ",
-    " was ",
-    " feel",
-    " hurts",
-    " keeps ",
-    " won't ",
-    " can't ",
-    " goes ",
-    " comes ",
-    " gets ",
-    " makes ",
-    " looks ",
-    " seems ",
-    " has ",
-    " have ",
-    " started",
-    " been ",
-    " burns",
-    " stings",
-)
+OPENERS = WORDS["openers"]
+CLOSERS = WORDS["closers"]
+NONSPECIFIC = WORDS["nonspecific"]
+IRRELEVANT = WORDS["irrelevant"]
+DURATIONS = WORDS["durations"]
+CLIN_DURATIONS = WORDS["clinical_durations"]
+SEVERITY = WORDS["severity"]
+COMMON_NEGATABLE = WORDS["common_negatable"]
+NEG_LAY = WORDS["negation_lay"]
+NEG_LAY_PAIR = WORDS["negation_lay_pair"]
+NEG_CLIN = WORDS["negation_clinical"]
+NEG_CLIN_PAIR = WORDS["negation_clinical_pair"]
+CHILD_REL = WORDS["relatives_child"]
+TEEN_REL = WORDS["relatives_teen"]
+ADULT_REL = WORDS["relatives_adult"]
+OLD_REL = WORDS["relatives_old"]
+FRAG_FRAMES_1 = WORDS["frames_fragment_first"]
+GER_FRAMES_1 = WORDS["frames_gerund_first"]
+CLAUSE_FRAMES = WORDS["frames_clause"]
+TERM_FRAMES_1 = WORDS["frames_term_first"]
+FRAG_FRAMES_3 = WORDS["frames_fragment_third"]
+GER_FRAMES_3 = WORDS["frames_gerund_third"]
+CONNECT = WORDS["connectives"]
+SENT_JOIN = WORDS["sentence_joins"]
 
 
 def _seed_for(seed: int, key: str) -> int:
@@ -501,150 +60,6 @@ def _seed_for(seed: int, key: str) -> int:
 def normalise(text: str) -> str:
     """Key used to detect duplicates: case- and whitespace-insensitive."""
     return " ".join(text.casefold().split())
-
-
-def _phrase_kind(p: str) -> str:
-    words = p.lower().split()
-    if not words:
-        return "frag"
-    if words[0] in CLAUSE_START or any(h in f" {p.lower()} " for h in VERB_HINTS):
-        return "clause"
-    if words[0].endswith("ing"):
-        return "gerund"
-    return "frag"
-
-
-_VERB_KEEP = {
-    "can",
-    "can't",
-    "cant",
-    "could",
-    "couldn't",
-    "will",
-    "won't",
-    "would",
-    "wouldn't",
-    "should",
-    "might",
-    "must",
-    "did",
-    "didn't",
-    "had",
-    "was",
-    "wasn't",
-    "may",
-    "shall",
-    "need",
-}
-_VERB_MAP = {
-    "am": "is",
-    "have": "has",
-    "do": "does",
-    "don't": "doesn't",
-    "dont": "doesnt",
-    "haven't": "hasn't",
-    "go": "goes",
-    "'m": "'s",
-    "are": "is",
-    "aren't": "isn't",
-    "were": "was",
-    "weren't": "wasn't",
-}
-_ADVERBS = {
-    "just",
-    "still",
-    "really",
-    "also",
-    "always",
-    "never",
-    "sometimes",
-    "often",
-    "only",
-    "even",
-    "usually",
-    "now",
-}
-
-
-def _conj(v: str) -> str:
-    lv = v.lower()
-    if lv in _VERB_MAP:
-        return _VERB_MAP[lv]
-    if lv in _VERB_KEEP or not lv.isalpha():
-        return v
-    if re.search(r"(s|sh|ch|x|z|o)$", lv):
-        return v + "es"
-    if re.search(r"[^aeiou]y$", lv):
-        return v[:-1] + "ies"
-    return v + "s"
-
-
-def to_third_person(text: str, sex: str) -> str:
-    """Crude first -> third person rewrite ("I keep sneezing" -> "she keeps sneezing")."""
-    he, him, his, hisp, himself = (
-        ("he", "him", "his", "his", "himself") if sex == "male" else ("she", "her", "her", "hers", "herself")
-    )
-    subs = {
-        "i'm": f"{he}'s",
-        "im": f"{he}'s",
-        "i've": f"{he}'s",
-        "ive": f"{he}'s",
-        "i'd": f"{he}'d",
-        "i'll": f"{he}'ll",
-        "my": his,
-        "me": him,
-        "myself": himself,
-        "mine": hisp,
-        "am": "is",
-    }
-    words = text.split(" ")
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        w = words[i]
-        core = w.lower().strip(",.!?")
-        tail = w[len(w.rstrip(",.!?")) :]
-        if core == "i":
-            out.append(he + tail)
-            j = i + 1
-            if not tail and j < len(words) and words[j].lower() in _ADVERBS:
-                out.append(words[j])
-                j += 1
-            if not tail and j < len(words):
-                nxt = words[j]
-                ncore = nxt.rstrip(",.!?")
-                out.append(_conj(ncore) + nxt[len(ncore) :])
-                j += 1
-            i = j
-            continue
-        if core in subs:
-            out.append(subs[core] + tail)
-        else:
-            out.append(w)
-        i += 1
-    return " ".join(out)
-
-
-def _typo(word: str, rng: random.Random) -> str:
-    lw = word.lower()
-    if lw in MISSPELL and rng.random() < 0.7:
-        return rng.choice(MISSPELL[lw])
-    if len(word) < 4 or not word.isalpha():
-        return word
-    i = rng.randrange(1, len(word) - 1)
-    op = rng.random()
-    if op < 0.3:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swap
-    if op < 0.6:
-        return word[:i] + word[i + 1 :]  # drop
-    if op < 0.8:
-        return word[:i] + word[i] + word[i:]  # double
-    keys = "qwertyuiopasdfghjklzxcvbnm"
-    return word[:i] + rng.choice(keys) + word[i + 1 :]  # fat finger
-
-
-def _content_words(term: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", term.lower()) if w not in STOPWORDS and len(w) > 2}
 
 
 _OTHER_SEX_WORDS = {
@@ -719,7 +134,7 @@ class TextGenerator:
     ) -> list[str]:
         own = set()
         for s in c.symptoms:
-            own |= _content_words(s.term)
+            own |= content_words(s.term)
         taken = {s.term for s in chosen or []}
         own_rare = [s.term for s in c.symptoms if s.frequency <= 0.2 and s.term not in taken]
         own_text = " ".join(p.lower() for s in c.symptoms for p in (s.term, *s.lay))
@@ -731,11 +146,11 @@ class TextGenerator:
                 term = rng.choice(own_rare)
             elif lay and rng.random() < 0.75:
                 term = rng.choice(COMMON_NEGATABLE)
-                if _content_words(term) & own or term in own_text:
+                if content_words(term) & own or term in own_text:
                     continue
             else:
                 code, term, freq = rng.choice(self._all_terms)
-                if code == c.icd10 or freq < 0.3 or _content_words(term) & own or not _content_words(term):
+                if code == c.icd10 or freq < 0.3 or content_words(term) & own or not content_words(term):
                     continue
             if term not in found:
                 found.append(term)
@@ -759,14 +174,14 @@ class TextGenerator:
         if register in ("lay1", "lay3") and rng.random() < 0.12:
             sev = rng.choice(SEVERITY)
             x = rng.choice(
-                [f"{x}, {sev}", f"{sev} {x}" if not use_term and _phrase_kind(x) == "frag" else f"{x} ({sev})"]
+                [f"{x}, {sev}", f"{sev} {x}" if not use_term and phrase_kind(x) == "frag" else f"{x} ({sev})"]
             )
         if register in ("lay1", "lay3") and rng.random() < 0.08:
             x = f"{x} {rng.choice(DURATIONS)}"
         return x
 
     def _frame(self, x: str, rng: random.Random, register: str, he: str) -> str:
-        kind = _phrase_kind(x)
+        kind = phrase_kind(x)
         if register == "lay1":
             frames = {"frag": FRAG_FRAMES_1, "gerund": GER_FRAMES_1, "clause": CLAUSE_FRAMES}[kind]
         else:
@@ -991,7 +406,7 @@ class TextGenerator:
             words = text.split(" ")
             for _ in range(rng.choice([1, 1, 2, 3])):
                 i = rng.randrange(len(words))
-                words[i] = _typo(words[i], rng)
+                words[i] = typo(words[i], rng)
             text = " ".join(words)
         if rng.random() < 0.1:
             text = text.replace("'", "")

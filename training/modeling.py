@@ -6,6 +6,7 @@ import os
 import random
 from collections.abc import Iterator, Sequence
 
+import numpy as np
 import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -57,12 +58,7 @@ def build_model(
 
 def seed_everything(seed: int) -> None:
     random.seed(seed)
-    try:
-        import numpy as np
-
-        np.random.seed(seed % (2**32))
-    except ImportError:  # pragma: no cover
-        pass
+    np.random.seed(seed % (2**32))
     torch.manual_seed(seed)
 
 

@@ -28,12 +28,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .artifact import sha256_file, write_json
+from .artifact import WEIGHT_FILES, sha256_file, write_json
 from .predictor import (
     EMBEDDER_ONNX_FILE,
     EXPORT_INFO,
     ONNX_FILE,
-    WEIGHT_FILES,
     EmbeddingBlend,
     ModelLoadError,
     combine_with_similarity,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Sequence
@@ -12,20 +11,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .artifact import sha256_file
+from .artifact import SERVING_FILES, ModelLoadError, check_files, parse_labels, sha256_file
+from .artifact import read_json as _read_json
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-REQUIRED_FILES = ("config.json", "labels.json", "calibration.json", "training_config.json")
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 ONNX_FILE = "model.onnx"  # written by training/onnx_export.py
 EMBEDDER_ONNX_FILE = "embedder.onnx"  # blended artifacts only
 EXPORT_INFO = "onnx.json"  # its record (checksum, outputs); written last
-
-
-class ModelLoadError(RuntimeError):
-    """The artifact is missing or corrupt; the message names the file."""
 
 
 class Prediction(NamedTuple):
@@ -47,16 +41,6 @@ class Ranking(list):
 
     fit: float | None = None
     neg_entropy: float | None = None
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except FileNotFoundError as exc:
-        raise ModelLoadError(f"model artifact file missing: {path}") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelLoadError(f"model artifact file is corrupt: {path}: {exc}") from exc
 
 
 @dataclass
@@ -97,6 +81,12 @@ class TorchEngine:
         if embed and self.embedder is not None:
             emb = embed_texts(self.embedder, self.tokenizer, texts, self.max_length, batch_size)
         return logits, emb
+
+    def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray | None:
+        """Sentence embeddings of the base encoder alone (None without one)."""
+        if self.embedder is None:
+            return None
+        return embed_texts(self.embedder, self.tokenizer, texts, self.max_length, batch_size)
 
 
 class OnnxEngine:
@@ -197,6 +187,22 @@ class OnnxEngine:
                 emb[batch] = pending.result()
         return logits, emb
 
+    def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray | None:
+        """Sentence embeddings of the base encoder alone (None without one), in input order."""
+        if self.embedder is None:
+            return None
+        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        out = np.empty((len(ids), self._embedding_dim), dtype=np.float32)
+        for batch in length_buckets([len(x) for x in ids], batch_size):
+            width = max(len(ids[i]) for i in batch)
+            input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                input_ids[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            out[batch] = self._embed({"input_ids": input_ids, "attention_mask": mask})
+        return out
+
     def _helper_pool(self):
         """The embedder's thread, per process: a pool inherited through fork (gunicorn --preload,
         after the warm-up ran in the parent) has no live thread and would never run the job."""
@@ -260,7 +266,7 @@ def onnxruntime_available() -> bool:
 
 
 class Classifier:
-    """A trained, calibrated symptom classifier (see DESIGN.md "Python API of the classifier").
+    """A trained, calibrated symptom classifier (the API the app uses; see docs/ARCHITECTURE.md).
 
     ``engine`` runs the network: ONNX Runtime when the artifact has an exported graph
     (``model.onnx``, see training/onnx_export.py), otherwise PyTorch. ``MODEL_BACKEND`` (auto,
@@ -306,26 +312,21 @@ class Classifier:
     @classmethod
     def load(cls, path: str | os.PathLike, backend: str | None = None) -> Classifier:
         root = Path(path)
-        if not root.is_dir():
-            raise ModelLoadError(f"model artifact not found: {root} is not a directory")
-        for name in REQUIRED_FILES:
-            if not (root / name).is_file():
-                raise ModelLoadError(f"model artifact file missing: {root / name}")
-        weights = next((root / w for w in WEIGHT_FILES if (root / w).is_file()), None)
-        if weights is None:
-            raise ModelLoadError(f"model artifact file missing: {root / WEIGHT_FILES[0]}")
+        # serving needs no metrics.json: an artifact from before it was required still loads
+        weights = check_files(root, SERVING_FILES)
 
-        labels_raw = _read_json(root / "labels.json")
+        labels = parse_labels(_read_json(root / "labels.json"), root / "labels.json")
         calib = _read_json(root / "calibration.json")
         cfg = _read_json(root / "training_config.json")
         try:
-            labels = [(labels_raw[str(i)]["name"], labels_raw[str(i)]["icd10"]) for i in range(len(labels_raw))]
             temperature = float(calib["temperature"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelLoadError(f"model artifact file is corrupt: {root / 'calibration.json'}: {exc!r}") from exc
+        try:
             version = str(cfg["version"])
             train_max_length = int(cfg.get("model", {}).get("max_length", 128))
-        except (KeyError, TypeError, ValueError) as exc:
-            bad = "labels.json" if not isinstance(labels_raw, dict) or "0" not in labels_raw else "calibration.json"
-            raise ModelLoadError(f"model artifact file is corrupt: {root / bad}: {exc!r}") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelLoadError(f"model artifact file is corrupt: {root / 'training_config.json'}: {exc!r}") from exc
         if not np.isfinite(temperature) or temperature <= 0:
             raise ModelLoadError(f"model artifact file is corrupt: {root / 'calibration.json'}: bad temperature")
 
@@ -409,6 +410,17 @@ class Classifier:
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         return self.engine.outputs(texts, batch_size, embed=False)[0]
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray | None:
+        """Unit-length sentence embeddings from the artifact's base encoder (all-MiniLM-L6-v2), or
+        None when the artifact has none (``--tiny``, no blend): what red flags are matched by meaning with."""
+        embed = getattr(self.engine, "embed", None)
+        if embed is None:
+            return None
+        out = embed([t or "" for t in texts], batch_size)
+        if out is None:
+            return None
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Calibrated probabilities, shape (len(texts), len(labels)), label-id order."""

@@ -8,7 +8,6 @@ after every epoch for early stopping, a checkpoint with optimizer state after ev
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import os
@@ -23,7 +22,16 @@ import numpy as np
 import torch
 
 from . import distributed
-from .artifact import is_models_folder, new_version, write_artifact, write_json
+from .artifact import (
+    CALIBRATION_FILE,
+    LABELS_FILE,
+    TRAINING_CONFIG_FILE,
+    is_models_folder,
+    labels_json,
+    new_version,
+    write_artifact,
+    write_json,
+)
 from .config import TrainConfig
 from .data import Example, build_splits, load_heldout, resolve_knowledge_base, sha256_file
 from .evaluation import compute_metrics, ece, fit_temperature, reliability_bins, softmax
@@ -222,12 +230,55 @@ def train(cfg: TrainConfig) -> RunResult:
 
 
 def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
+    """The steps of a run, in order (each below): data, model, resume, loop, evaluate, blend and
+    metrics, write. The order matters beyond readability: every step draws from the seeded RNGs."""
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
     seed_everything(cfg.seed)
     say = print if ctx.is_main else (lambda *a, **k: None)
 
-    # -- data ------------------------------------------------------------------------------
+    data = load_data(cfg, say)
+    net = build_network(cfg, data, ctx)
+    opt = make_optimisation(cfg, net, ctx)
+    loop = resume_or_start(cfg, opt, ctx, say)
+    loop = train_loop(cfg, data, net, opt, loop, ctx, say)
+    if (loop.ckpt_dir / BEST_FILE).is_file():
+        net.model.load_state_dict(torch.load(loop.ckpt_dir / BEST_FILE, map_location="cpu", weights_only=False)["model"])
+    ctx.barrier()
+    if not ctx.is_main:
+        return RunResult(Path(cfg.output), "", {}, time.time() - t0, loop.history)
+
+    ev = evaluate(cfg, data, net, ctx)
+    blend = choose_embedding_blend(cfg, data, net, ev, say)
+    metrics = split_metrics(data, ev, blend)
+    version = new_version()
+    metrics.update(run_summary(cfg, data, ev, blend, loop, ctx, version, time.time() - t0))
+    resolved = resolved_config(cfg, data, ev, version)
+    artifact = write_run_artifact(cfg, data, net, ev, blend, metrics, resolved, version, say)
+    if not cfg.keep_checkpoints:
+        shutil.rmtree(loop.ckpt_dir, ignore_errors=True)
+    if not cfg.model.tiny:
+        _calibrate_scope(artifact, say)
+    return RunResult(artifact, version, metrics, time.time() - t0, loop.history)
+
+
+# -- 1. data -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RunData:
+    """The knowledge base, the split examples and the label set (conditions present in training)."""
+
+    kb: object
+    kb_source: str
+    splits: object
+    conditions: list
+    label_codes: list[str]
+    label_names: list[str]
+    code_to_id: dict[str, int]
+
+
+def load_data(cfg: TrainConfig, say) -> RunData:
     kb, kb_source = resolve_knowledge_base(cfg.data.knowledge_base)
     splits = build_splits(
         cfg.data.sources,
@@ -245,18 +296,39 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
     conditions = [c for c in kb.conditions if c.icd10 in present]
     label_codes = [c.icd10 for c in conditions]
     label_names = [c.name for c in conditions]
-    code_to_id = {code: i for i, code in enumerate(label_codes)}
     say(
         f"data: {len(splits.train)} train / {len(splits.val)} val / {len(splits.test)} test"
         f" / {len(splits.confirmed_holdout)} confirmed held-out, {len(label_codes)} conditions ({kb_source})"
     )
+    return RunData(kb, kb_source, splits, conditions, label_codes, label_names,
+                   {code: i for i, code in enumerate(label_codes)})
 
-    # -- model -----------------------------------------------------------------------------
+
+# -- 2. the network and the encoded data -----------------------------------------------------------
+
+
+@dataclass
+class Network:
+    """The model (and its DDP wrapper, or itself), the tokenizer, and the encoded train / validation data."""
+
+    model: torch.nn.Module
+    ddp_model: torch.nn.Module
+    tokenizer: object
+    pad_id: int
+    encode: object  # list[Example] -> (token ids, label ids)
+    train: TrainTensors
+    lengths: list[int]
+    val_examples: list[Example]
+    val_ids: list[list[int]]
+    val_y: np.ndarray
+
+
+def build_network(cfg: TrainConfig, data: RunData, ctx) -> Network:
     tokenizer = load_tokenizer(cfg.model.base_model)
-    id2label = {i: n for i, n in enumerate(label_names)}
+    id2label = {i: n for i, n in enumerate(data.label_names)}
     model = build_model(
         cfg.model.base_model,
-        len(label_codes),
+        len(data.label_codes),
         id2label,
         tiny=cfg.model.tiny,
         tiny_hidden=cfg.model.tiny_hidden,
@@ -268,70 +340,118 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
         freeze_parameters(model, cfg.optim.freeze_embeddings, cfg.optim.freeze_layers)
     model.to(ctx.device)
     pad_id = tokenizer.pad_token_id or 0
+    code_to_id = data.code_to_id
 
     def encode(examples: list[Example]) -> tuple[list[list[int]], np.ndarray]:
         ids = tokenize(tokenizer, [e.text for e in examples], cfg.model.max_length) if examples else []
         return ids, np.array([code_to_id[e.label] for e in examples if e.label in code_to_id], dtype=np.int64)
 
-    train_ids, train_y = encode(splits.train)
-    train_w = _class_weights_tensor(splits.train)
-    val_examples = [e for e in splits.val if e.label in code_to_id]
+    train_ids, train_y = encode(data.splits.train)
+    train_w = _class_weights_tensor(data.splits.train)
+    val_examples = [e for e in data.splits.val if e.label in code_to_id]
     val_ids, val_y = encode(val_examples)
-    lengths = [len(x) for x in train_ids]
-
     ddp_model = model
     if ctx.enabled:
         ddp_model = torch.nn.parallel.DistributedDataParallel(
             model, device_ids=[ctx.local_rank] if ctx.device.type == "cuda" else None
         )
+    return Network(model, ddp_model, tokenizer, pad_id, encode, TrainTensors(train_ids, train_y, train_w, pad_id),
+                   [len(x) for x in train_ids], val_examples, val_ids, val_y)
 
+
+def make_optimisation(cfg: TrainConfig, net: Network, ctx) -> Optimisation:
+    """AdamW over the trainable parameters, warm-up then linear decay over every step of the run."""
     optimizer = torch.optim.AdamW(
-        param_groups(model, cfg.optim.weight_decay, cfg.optim.lr, cfg.optim.head_lr_multiplier), lr=cfg.optim.lr
+        param_groups(net.model, cfg.optim.weight_decay, cfg.optim.lr, cfg.optim.head_lr_multiplier), lr=cfg.optim.lr
     )
-    steps_per_epoch = math.ceil(math.ceil(len(train_ids) / ctx.world_size) / cfg.optim.batch_size)
+    steps_per_epoch = math.ceil(math.ceil(len(net.train.ids) / ctx.world_size) / cfg.optim.batch_size)
     total_steps = steps_per_epoch * cfg.optim.epochs
     scheduler = linear_warmup_decay(optimizer, int(cfg.optim.warmup_ratio * total_steps), total_steps)
+    return Optimisation(net.ddp_model, net.model, optimizer, scheduler, cfg, ctx.device)
 
-    # -- checkpoints / resume --------------------------------------------------------------
-    ckpt_dir = checkpoint_dir_for(cfg)
-    start_epoch, best_f1, bad_epochs, history = 0, -1.0, 0, []
-    fingerprint = cfg.data_fingerprint()
+
+# -- 3. checkpoints and resume ---------------------------------------------------------------------
+
+
+@dataclass
+class LoopState:
+    """Where the loop stands (saved in every checkpoint) and what it measured."""
+
+    ckpt_dir: Path
+    fingerprint: dict
+    start_epoch: int = 0
+    best_f1: float = -1.0
+    bad_epochs: int = 0
+    history: list[dict] = field(default_factory=list)
+    last_epoch: int = 0
+    samples_seen: int = 0
+    stopped_early: bool = False
+    train_seconds: float = 0.0
+
+
+def resume_or_start(cfg: TrainConfig, opt: Optimisation, ctx, say) -> LoopState:
+    """Continue from the last checkpoint (--resume, same settings only) or start with an empty checkpoint folder."""
+    state = LoopState(checkpoint_dir_for(cfg), cfg.data_fingerprint())
     if cfg.resume:
-        path = ckpt_dir / CHECKPOINT_FILE
+        path = state.ckpt_dir / CHECKPOINT_FILE
         if not path.is_file():
             raise FileNotFoundError(f"--resume: no checkpoint at {path}")
-        state = torch.load(path, map_location="cpu", weights_only=False)
-        if state.get("fingerprint") != fingerprint:
+        saved = torch.load(path, map_location="cpu", weights_only=False)
+        if saved.get("fingerprint") != state.fingerprint:
             raise ValueError(f"--resume: checkpoint {path} was made with different data/model settings")
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        start_epoch, best_f1, bad_epochs = state["epoch"], state["best_f1"], state["bad_epochs"]
-        history = state["history"]
-        torch.set_rng_state(state["torch_rng"])
-        say(f"resumed from {path} after epoch {start_epoch}")
-    elif ctx.is_main and ckpt_dir.exists():
-        shutil.rmtree(ckpt_dir)
+        opt.model.load_state_dict(saved["model"])
+        opt.optimizer.load_state_dict(saved["optimizer"])
+        opt.scheduler.load_state_dict(saved["scheduler"])
+        state.start_epoch, state.best_f1, state.bad_epochs = saved["epoch"], saved["best_f1"], saved["bad_epochs"]
+        state.history = saved["history"]
+        torch.set_rng_state(saved["torch_rng"])
+        say(f"resumed from {path} after epoch {state.start_epoch}")
+    elif ctx.is_main and state.ckpt_dir.exists():
+        shutil.rmtree(state.ckpt_dir)
     if ctx.is_main:
-        ckpt_dir.mkdir(parents=True, exist_ok=True)
+        state.ckpt_dir.mkdir(parents=True, exist_ok=True)
     ctx.barrier()
+    state.last_epoch = state.start_epoch
+    return state
 
-    # -- loop ------------------------------------------------------------------------------
+
+def _save_checkpoints(opt: Optimisation, state: LoopState, epoch: int, improved: bool) -> None:
+    if improved:
+        _atomic_save({"model": opt.model.state_dict(), "epoch": epoch + 1}, state.ckpt_dir / BEST_FILE)
+    _atomic_save(
+        {
+            "model": opt.model.state_dict(),
+            "optimizer": opt.optimizer.state_dict(),
+            "scheduler": opt.scheduler.state_dict(),
+            "epoch": epoch + 1,
+            "best_f1": state.best_f1,
+            "bad_epochs": state.bad_epochs,
+            "history": state.history,
+            "torch_rng": torch.get_rng_state(),
+            "fingerprint": state.fingerprint,
+        },
+        state.ckpt_dir / CHECKPOINT_FILE,
+    )
+
+
+# -- 4. the loop -----------------------------------------------------------------------------------
+
+
+def train_loop(cfg: TrainConfig, data: RunData, net: Network, opt: Optimisation, state: LoopState, ctx,
+               say) -> LoopState:
+    """Epochs with validation macro-F1 after each (early stopping) and a checkpoint after each."""
     train_start = time.time()
-    samples_seen = 0
-    last_epoch = start_epoch
-    stopped_early = False
-    for epoch in range(start_epoch, cfg.optim.epochs):
-        if bad_epochs >= cfg.optim.patience:
-            stopped_early = True
+    for epoch in range(state.start_epoch, cfg.optim.epochs):
+        if state.bad_epochs >= cfg.optim.patience:
+            state.stopped_early = True
             break
-        batches = _epoch_batches(len(train_ids), lengths, cfg, epoch, ctx)
+        batches = _epoch_batches(len(net.train.ids), net.lengths, cfg, epoch, ctx)
         bar = _progress(len(batches), f"epoch {epoch + 1}/{cfg.optim.epochs}", cfg.progress and ctx.is_main)
         ep_t = time.time()
         try:
             ep_n, loss_sum = run_epoch(
-                Optimisation(ddp_model, model, optimizer, scheduler, cfg, ctx.device),
-                TrainTensors(train_ids, train_y, train_w, pad_id),
+                opt,
+                net.train,
                 batches,
                 bar,
                 say=say,
@@ -339,72 +459,68 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
             )
         finally:
             bar.close()
-        samples_seen += ep_n * ctx.world_size
+        state.samples_seen += ep_n * ctx.world_size
 
         # validation (every rank computes the same numbers, so they agree on early stopping)
-        val_logits = predict_logits(model, val_ids, pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
-        vm = compute_metrics(val_logits, val_y, label_names, detailed=False) if len(val_y) else {"macro_f1": 0.0}
-        improved = vm.get("macro_f1", 0.0) > best_f1 + 1e-4
+        val_logits = predict_logits(net.model, net.val_ids, net.pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
+        vm = (compute_metrics(val_logits, net.val_y, data.label_names, detailed=False)
+              if len(net.val_y) else {"macro_f1": 0.0})
+        improved = vm.get("macro_f1", 0.0) > state.best_f1 + 1e-4
         if improved:
-            best_f1, bad_epochs = vm["macro_f1"], 0
+            state.best_f1, state.bad_epochs = vm["macro_f1"], 0
         else:
-            bad_epochs += 1
+            state.bad_epochs += 1
         row = {
             "epoch": epoch + 1,
             "train_loss": loss_sum / max(1, ep_n),
             "val_macro_f1": vm.get("macro_f1"),
             "val_accuracy": vm.get("accuracy"),
             "samples_per_s": ep_n * ctx.world_size / max(1e-6, time.time() - ep_t),
-            "lr": scheduler.get_last_lr()[0],
+            "lr": opt.scheduler.get_last_lr()[0],
         }
-        history.append(row)
+        state.history.append(row)
         say(
             f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val macro-F1 {_f(row['val_macro_f1'])}, "
             f"val acc {_f(row['val_accuracy'])}, {row['samples_per_s']:.1f} samples/s"
         )
         if ctx.is_main:
-            if improved:
-                _atomic_save({"model": model.state_dict(), "epoch": epoch + 1}, ckpt_dir / BEST_FILE)
-            _atomic_save(
-                {
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(),
-                    "epoch": epoch + 1,
-                    "best_f1": best_f1,
-                    "bad_epochs": bad_epochs,
-                    "history": history,
-                    "torch_rng": torch.get_rng_state(),
-                    "fingerprint": fingerprint,
-                },
-                ckpt_dir / CHECKPOINT_FILE,
-            )
+            _save_checkpoints(opt, state, epoch, improved)
         ctx.barrier()
-        last_epoch = epoch + 1
+        state.last_epoch = epoch + 1
         if cfg.stop_after_epoch is not None and epoch + 1 >= cfg.stop_after_epoch and epoch + 1 < cfg.optim.epochs:
-            raise TrainingInterrupted(ckpt_dir / CHECKPOINT_FILE, epoch + 1)
-    train_seconds = time.time() - train_start
+            raise TrainingInterrupted(state.ckpt_dir / CHECKPOINT_FILE, epoch + 1)
+    state.train_seconds = time.time() - train_start
+    return state
 
-    if (ckpt_dir / BEST_FILE).is_file():
-        model.load_state_dict(torch.load(ckpt_dir / BEST_FILE, map_location="cpu", weights_only=False)["model"])
-    ctx.barrier()
-    if not ctx.is_main:
-        return RunResult(Path(cfg.output), "", {}, time.time() - t0, history)
 
-    # -- evaluation ------------------------------------------------------------------------
-    model.eval()
-    label_index = kb.label_index()
-    val_logits = predict_logits(model, val_ids, pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
-    temperature = fit_temperature(val_logits, val_y) if len(val_y) else 1.0
+# -- 5. evaluation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    """Logits of the best model on every evaluation set, and the temperature fitted on validation."""
+
+    temperature: float
+    eval_sets: dict[str, list[Example]]
+    logits_by_split: dict[str, tuple[np.ndarray, np.ndarray]]
+    heldout_info: dict
+
+
+def evaluate(cfg: TrainConfig, data: RunData, net: Network, ctx) -> Evaluation:
+    net.model.eval()
+    code_to_id = data.code_to_id
+    val_logits = predict_logits(net.model, net.val_ids, net.pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
+    temperature = fit_temperature(val_logits, net.val_y) if len(net.val_y) else 1.0
 
     eval_sets: dict[str, list[Example]] = {
-        "validation": val_examples,
-        "test": [e for e in splits.test if e.label in code_to_id],
+        "validation": net.val_examples,
+        "test": [e for e in data.splits.test if e.label in code_to_id],
     }
-    holdout = [e for e in splits.confirmed_holdout if e.label in code_to_id]
+    holdout = [e for e in data.splits.confirmed_holdout if e.label in code_to_id]
     if holdout:
         eval_sets["confirmed_holdout"] = holdout
     heldout_info = {}
+    label_index = data.kb.label_index()
     for key, default_name, cfg_path in (
         ("unseen_wording", "unseen_wording.jsonl", cfg.data.unseen_wording),
         ("dev_wording", "dev_wording.jsonl", cfg.data.dev_wording),
@@ -424,107 +540,121 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
 
     logits_by_split: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, examples in eval_sets.items():
-        ids, y = encode(examples)
+        ids, y = net.encode(examples)
         lg = (
             val_logits
             if name == "validation"
-            else predict_logits(model, ids, pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
+            else predict_logits(net.model, ids, net.pad_id, cfg.optim.eval_batch_size, ctx.device).numpy()
         )
         logits_by_split[name] = (lg, y)
+    return Evaluation(temperature, eval_sets, logits_by_split, heldout_info)
 
-    blend = None
-    if cfg.embed_blend or (cfg.embed_blend is None and not cfg.model.tiny and "dev_wording" in logits_by_split):
-        from .blend import choose_blend
 
-        blend = choose_blend(
-            cfg, kb, conditions, tokenizer, logits_by_split, eval_sets, temperature, say, train_examples=splits.train
-        )
+# -- 6. embedding blend and metrics ----------------------------------------------------------------
 
+
+def choose_embedding_blend(cfg: TrainConfig, data: RunData, net: Network, ev: Evaluation, say):
+    """The blend with the base model's sentence embeddings, if asked for or chosen on dev wording (else None)."""
+    if not (cfg.embed_blend or (cfg.embed_blend is None and not cfg.model.tiny and "dev_wording" in ev.logits_by_split)):
+        return None
+    from .blend import choose_blend
+
+    return choose_blend(cfg, data.kb, data.conditions, net.tokenizer, ev.logits_by_split, ev.eval_sets,
+                        ev.temperature, say, train_examples=data.splits.train)
+
+
+def split_metrics(data: RunData, ev: Evaluation, blend) -> dict:
+    """metrics["splits"]: calibrated metrics per evaluation set (of the blend, when there is one)."""
     metrics: dict = {"splits": {}}
-    for name, (lg, y) in logits_by_split.items():
+    for name, (lg, y) in ev.logits_by_split.items():
         if blend is None:
-            metrics["splits"][name] = compute_metrics(lg, y, label_names, temperature)
+            metrics["splits"][name] = compute_metrics(lg, y, data.label_names, ev.temperature)
             continue
-        m = compute_metrics(blend.apply(lg, eval_sets[name], temperature), y, label_names, blend.temperature)
+        m = compute_metrics(blend.apply(lg, ev.eval_sets[name], ev.temperature), y, data.label_names, blend.temperature)
         # "uncalibrated" always means the raw classifier softmax (T=1, no blend)
         raw = softmax(lg, 1.0)
         m["ece_uncalibrated"] = ece(raw, y)
         m["reliability_uncalibrated"] = reliability_bins(raw, y)
         metrics["splits"][name] = m
+    return metrics
 
-    version = new_version()
-    seconds = time.time() - t0
-    metrics.update(
-        {
-            "version": version,
-            "temperature": temperature,
-            "class_balance": splits.class_balance(label_codes),
-            "history": history,
-            "train_seconds": train_seconds,
-            "total_seconds": seconds,
-            "train_samples_per_s": samples_seen / max(1e-6, train_seconds) if samples_seen else None,
-            "epochs_run": last_epoch,
-            "stopped_early": stopped_early,
-            "best_val_macro_f1": best_f1,
-            "device": str(ctx.device),
-            "world_size": ctx.world_size,
-            "torch_threads": torch.get_num_threads(),
-            "heldout": heldout_info,
-            "embedding_blend": None
-            if blend is None
-            else {
-                "kind": blend.kind,
-                "weight": blend.weight,
-                "temperature": blend.temperature,
-                "chosen_on": "dev_wording",
-            },
-        }
-    )
+
+def run_summary(cfg: TrainConfig, data: RunData, ev: Evaluation, blend, loop: LoopState, ctx, version: str,
+                seconds: float) -> dict:
+    """The rest of metrics.json: version, temperature, class balance, history, timings, device, blend."""
+    return {
+        "version": version,
+        "temperature": ev.temperature,
+        "class_balance": data.splits.class_balance(data.label_codes),
+        "history": loop.history,
+        "train_seconds": loop.train_seconds,
+        "total_seconds": seconds,
+        "train_samples_per_s": loop.samples_seen / max(1e-6, loop.train_seconds) if loop.samples_seen else None,
+        "epochs_run": loop.last_epoch,
+        "stopped_early": loop.stopped_early,
+        "best_val_macro_f1": loop.best_f1,
+        "device": str(ctx.device),
+        "world_size": ctx.world_size,
+        "torch_threads": torch.get_num_threads(),
+        "heldout": ev.heldout_info,
+        "embedding_blend": None
+        if blend is None
+        else {
+            "kind": blend.kind,
+            "weight": blend.weight,
+            "temperature": blend.temperature,
+            "chosen_on": "dev_wording",
+        },
+    }
+
+
+def resolved_config(cfg: TrainConfig, data: RunData, ev: Evaluation, version: str) -> dict:
+    """training_config.json: the resolved settings plus version, data sources and their hashes, labels."""
     resolved = cfg.to_dict()
     resolved.update(
         {
             "version": version,
-            "knowledge_base": {"source": kb_source, "version": kb.version, "sha256": kb.sha256},
-            "data_sources": splits.sources,
-            "heldout": heldout_info,
-            "labels": [{"name": n, "icd10": c} for n, c in zip(label_names, label_codes)],
+            "knowledge_base": {"source": data.kb_source, "version": data.kb.version, "sha256": data.kb.sha256},
+            "data_sources": data.splits.sources,
+            "heldout": ev.heldout_info,
+            "labels": [{"name": n, "icd10": c} for n, c in zip(data.label_names, data.label_codes)],
             "torch_version": torch.__version__,
         }
     )
+    return resolved
 
+
+# -- 7. the artifact -------------------------------------------------------------------------------
+
+
+def write_run_artifact(cfg: TrainConfig, data: RunData, net: Network, ev: Evaluation, blend, metrics: dict,
+                       resolved: dict, version: str, say) -> Path:
+    """Weights, tokenizer, labels, calibration, settings, reports and the ONNX graphs, written atomically."""
     from .report import write_reports
 
     def fill(tmp: Path) -> None:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        write_json(
-            tmp / "labels.json",
-            {str(i): {"name": n, "icd10": c} for i, (n, c) in enumerate(zip(label_names, label_codes))},
-        )
+        net.model.save_pretrained(tmp)
+        net.tokenizer.save_pretrained(tmp)
+        write_json(tmp / LABELS_FILE, labels_json(data.label_names, data.label_codes))
         calib = {
             "method": "temperature_scaling",
-            "temperature": temperature,
+            "temperature": ev.temperature,
             "fitted_on": "validation",
-            "n": int(len(val_y)),
+            "n": int(len(net.val_y)),
             "objective": "nll",
         }
         if blend is not None:
             calib["embedding_blend"] = blend.save(tmp)
-        write_json(tmp / "calibration.json", calib)
-        write_json(tmp / "training_config.json", resolved)
-        write_reports(tmp, metrics, label_names, label_codes, resolved)
+        write_json(tmp / CALIBRATION_FILE, calib)
+        write_json(tmp / TRAINING_CONFIG_FILE, resolved)
+        write_reports(tmp, metrics, data.label_names, data.label_codes, resolved)
         if cfg.export_onnx:
             check = None
-            if "dev_wording" in eval_sets:  # where an int8 embedder must keep the blended accuracy
-                check = ([e.text for e in eval_sets["dev_wording"]], logits_by_split["dev_wording"][1])
-            _export_serving_graph(tmp, model, tokenizer, blend, temperature, check, cfg.model.max_length, say)
+            if "dev_wording" in ev.eval_sets:  # where an int8 embedder must keep the blended accuracy
+                check = ([e.text for e in ev.eval_sets["dev_wording"]], ev.logits_by_split["dev_wording"][1])
+            _export_serving_graph(tmp, net.model, net.tokenizer, blend, ev.temperature, check, cfg.model.max_length, say)
 
-    artifact = write_artifact(Path(cfg.output), version, fill, set_current=cfg.set_current)
-    if not cfg.keep_checkpoints:
-        shutil.rmtree(ckpt_dir, ignore_errors=True)
-    if not cfg.model.tiny:
-        _calibrate_scope(artifact, say)
-    return RunResult(artifact, version, metrics, time.time() - t0, history)
+    return write_artifact(Path(cfg.output), version, fill, set_current=cfg.set_current)
 
 
 def _calibrate_scope(artifact: Path, say) -> None:
@@ -558,17 +688,3 @@ def _export_serving_graph(root: Path, model, tokenizer, blend, temperature, chec
         c = info["embedder"]["int8_check"]
         say(f"int8 embedder: top-1/top-3 change {c['change_points']} points on {c['texts']} dev texts -> "
             f"{'kept' if info['embedder']['int8'] else 'not used (over the limit); fp32 kept'}")
-
-
-def config_from_dict(d: dict) -> TrainConfig:
-    """Inverse of TrainConfig.to_dict (used by tests and tools)."""
-    from .config import DataConfig, ModelConfig, OptimConfig
-
-    fields = {f.name for f in dataclasses.fields(TrainConfig)}
-    top = {k: v for k, v in d.items() if k in fields and k not in ("data", "model", "optim")}
-    return TrainConfig(
-        data=DataConfig(**d.get("data", {})),
-        model=ModelConfig(**d.get("model", {})),
-        optim=OptimConfig(**d.get("optim", {})),
-        **top,
-    )

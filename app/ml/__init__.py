@@ -1,8 +1,9 @@
-"""The learning loop's pages and commands: model versions, agreement, active-learning queue."""
+"""The learning loop's pages: model versions, training, agreement, active-learning queue."""
 
 from flask import Blueprint
 
-# cli_group: the blueprint's commands are `flask models scan|list|promote|rollback`.
-bp = Blueprint("ml", __name__, cli_group="models")
+# No CLI group: `flask models scan|list|promote|rollback` is defined in app/cli.py (a second
+# "models" group registered by this blueprint would replace that one).
+bp = Blueprint("ml", __name__)
 
-from app.ml import cli, routes  # noqa: E402,F401
+from app.ml import routes  # noqa: E402,F401

@@ -21,9 +21,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-import click
-from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask import Flask, current_app, has_app_context
 from flask_mail import Message, sanitize_address
 from sqlalchemy import select, update
 
@@ -174,22 +172,29 @@ def deliver_pending(app: Flask, limit: int = 50, *, now: datetime | None = None)
         return sent, failed
 
 
-# -- background worker -------------------------------------------------------------------------
+# -- delivery in the background -----------------------------------------------------------------
+#
+# QUEUE_BACKEND=local: a daemon thread per web process delivers every OUTBOX_POLL_SECONDS and at once
+# when a message is committed (wake_worker). QUEUE_BACKEND=rq: each commit enqueues deliver_job on the
+# `mail` queue, run by `rq worker mail --with-scheduler` (which also runs the scheduled retries).
 
 _start_lock = threading.Lock()
+RETRY_JOB_PREFIX = "mail-retry-"
 
 
-def _run_worker(app: Flask, interval: float, stop: threading.Event) -> None:
+def _run_worker(app: Flask, interval: float, state: dict) -> None:
+    stop, wake = state["stop"], state["wake"]
     while not stop.is_set():
         try:
             deliver_pending(app)
         except Exception as exc:  # noqa: BLE001 - keep the thread alive; never log bodies
             log.error("outbox delivery round failed: %s", exc.__class__.__name__)
-        stop.wait(interval)
+        wake.wait(interval)
+        wake.clear()
 
 
 def start_worker(app: Flask, *, immediately: bool = False) -> None:
-    """Arm a daemon thread that delivers the outbox every OUTBOX_POLL_SECONDS.
+    """Arm a daemon thread that delivers the outbox every OUTBOX_POLL_SECONDS (and when woken).
 
     The thread starts on the first request this process serves (after gunicorn forks, and
     never in `flask db upgrade` or other CLI commands), or at once with `immediately=True`.
@@ -197,7 +202,7 @@ def start_worker(app: Flask, *, immediately: bool = False) -> None:
     """
     if "outbox_worker" in app.extensions:
         return
-    state: dict = {"thread": None, "stop": threading.Event()}
+    state: dict = {"thread": None, "stop": threading.Event(), "wake": threading.Event()}
     app.extensions["outbox_worker"] = state
     interval = float(app.config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS))
 
@@ -206,7 +211,7 @@ def start_worker(app: Flask, *, immediately: bool = False) -> None:
             return
         with _start_lock:
             if state["thread"] is None:
-                thread = threading.Thread(target=_run_worker, args=(app, interval, state["stop"]),
+                thread = threading.Thread(target=_run_worker, args=(app, interval, state),
                                           name="outbox-worker", daemon=True)
                 thread.start()
                 state["thread"] = thread
@@ -217,37 +222,64 @@ def start_worker(app: Flask, *, immediately: bool = False) -> None:
         app.before_request(start)
 
 
+def wake_worker(app: Flask) -> None:
+    """Deliver now instead of at the next poll (a no-op where no thread runs: tests, CLI)."""
+    state = app.extensions.get("outbox_worker")
+    if state:
+        state["wake"].set()
+
+
 def stop_worker(app: Flask) -> None:
     """Ask the thread to stop after its current round (used by tests and shutdown hooks)."""
     state = app.extensions.get("outbox_worker")
     if state:
         state["stop"].set()
+        state["wake"].set()
 
 
-@click.command("send-mail")
-@click.option("--loop", is_flag=True, help="keep running, delivering every --interval seconds")
-@click.option("--interval", default=DEFAULT_POLL_SECONDS, show_default=True, type=float)
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="messages per batch")
-@with_appcontext
-def send_mail_command(loop: bool, interval: float, limit: int) -> None:
-    """Deliver pending outbox mail (once, or with --loop as a worker process)."""
-    app = current_app._get_current_object()
-    total_sent = total_failed = 0
+_worker_app: Flask | None = None
+
+
+def _job_app() -> Flask:
+    """The app a queue job runs in: the current one (tests, `flask` commands), else one built once
+    per worker process from the environment (no model, no delivery thread)."""
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app({"LOAD_MODEL": False, "OUTBOX_WORKER": False})
+    return _worker_app
+
+
+def deliver_job() -> dict:
+    """The `mail` queue's job: deliver what is due, then schedule one retry round for the rest."""
+    app = _job_app()
+    sent, failed = deliver_pending(app)
+    with app.app_context():
+        due = db.session.scalar(select(db.func.min(OutboxMessage.next_attempt_at))
+                                .where(OutboxMessage.status == "pending"))
+        db.session.commit()
+    if due is not None:
+        _schedule_retry(app, due if due.tzinfo else due.replace(tzinfo=UTC))
+    return {"sent": sent, "failed": failed}
+
+
+def _schedule_retry(app: Flask, when: datetime) -> None:
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from app.services.job_queue import MAIL_QUEUE, RQQueue, get_queue
+
+    queue = get_queue(app)
+    if not isinstance(queue, RQQueue):
+        return  # the local thread polls anyway
+    when = max(when, _utcnow())
+    job_id = f"{RETRY_JOB_PREFIX}{int(when.timestamp())}"  # one retry round per second, however many jobs ask
     try:
-        while True:
-            sent, failed = deliver_pending(app, limit)
-            total_sent += sent
-            total_failed += failed
-            if sent or failed:
-                click.echo(f"sent {sent}, failed {failed}")
-            if sent + failed >= limit and not (failed and not sent):
-                continue  # a full batch: more may be due right now
-            if not loop:
-                break
-            time.sleep(interval)
-    except KeyboardInterrupt:
+        Job.fetch(job_id, connection=queue.redis)
+        return
+    except NoSuchJobError:
         pass
-    if not loop:
-        pending = db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
-                                    .where(OutboxMessage.status == "pending"))
-        click.echo(f"done: sent {total_sent}, failed {total_failed}, still pending {pending}")
+    queue.enqueue_at(MAIL_QUEUE, when, "app.services.outbox.deliver_job", job_id=job_id)

@@ -1,19 +1,20 @@
 """Train a new model version from the browser: a background training run, one at a time.
 
 The web worker never waits for training. It writes a fresh de-identified export of the
-confirmed cases under instance/, then starts `training_runner.py` (in its own session and
-process group) which runs `python -m training train --output MODELS_ROOT ...`, sends its output
-to instance/training-jobs/<job>.log, and on exit writes <job>.exit and releases the lock.
+confirmed cases under the jobs folder and submits `training.jobs.run_training_job` to the
+`training` queue (app/services/job_queue.py): an RQ worker, possibly on a GPU machine, or the
+local fallback (a detached process) runs `python -m training train --output MODELS_ROOT ...`.
 
-Everything a status page needs lives in files, so every gunicorn worker agrees and a job
-outlives the worker that started it:
+Everything a status page needs lives in files of TRAINING_JOBS_DIR (shared with the worker), so
+every web worker and host agrees and a job outlives the worker that started it:
 
-    train.lock          {"job_id", "pid"}: one job at a time (O_EXCL; a dead pid's lock is stale)
-    <job>.json          what was started, by whom, with which data (counts only)
+    train.lock          {"job_id", handle}: one job at a time (O_EXCL; a lock whose job ended is stale)
+    <job>.json          what was started, by whom, with which data (counts only), the queue's handle
     <job>.log           the training CLI's output (it prints counts and metrics, never rows)
-    <job>.exit          written by the runner: return code, end time
-    <job>.cancel        a cancel was requested (SIGINT to the process group)
-    <job>.result.json   the new version, registered lazily by the first status read after success
+    <job>.exit          written by the job when the training ends: return code, end time
+    <job>.cancel        a cancel was requested: the job passes SIGINT (then SIGTERM) to the training
+    <job>.train.json    the training CLI's --result-json: the new artifact and version
+    <job>.result.json   the version registered by the first status read after success
 
 Nothing is promoted: the ML user compares and promotes as with any other version.
 """
@@ -22,12 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import secrets
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,24 +37,22 @@ from sqlalchemy.exc import IntegrityError
 from app.services import registry
 from app.services.audit import record
 from app.services.export_cases import EXPORT_OUTCOMES, ExportSummary, iter_cases
+from app.services.job_queue import GONE, QUEUED, TRAINING_QUEUE, QueueError, get_queue, pid_alive
 from models import Review, db
+from training.artifact import VERSION_RE as JOB_ID_RE
+from training.artifact import is_models_folder, new_version
+from training.jobs import job_file, read_json, write_json
 
 LOCK_NAME = "train.lock"
-RUNNER = Path(__file__).with_name("training_runner.py")
-JOB_ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+JOB_FUNCTION = "training.jobs.run_training_job"
+HANDLE_KEYS = ("pid", "rq_job", "queue")  # what the queue returned for a job (kept in <job>.json and the lock)
 ACTIVE_STATES = ("starting", "running", "cancelling")
 STATE_LABELS = {
     "starting": "starting", "running": "running", "cancelling": "stopping (cancel requested)",
     "finished": "finished", "failed": "failed", "cancelled": "cancelled",
 }
 LOG_TAIL_BYTES = 64 * 1024
-# Environment variables the training never needs: keep secrets out of the child process.
-_SECRET_ENV = re.compile(r"SECRET|PASSWORD|TOKEN|DATABASE_URL|MAIL_|CREDENTIAL", re.IGNORECASE)
-_VERSION_LINE = re.compile(r'^\s*"version":\s*"([A-Za-z0-9][A-Za-z0-9_.+:-]{0,63})",?\s*$', re.MULTILINE)
-_ARTIFACT_LINE = re.compile(r"^artifact written to (.+) in \d+ s\s*$", re.MULTILINE)
-
-# Runners started by this worker, polled on every status read so finished ones are reaped.
-_children: dict[int, subprocess.Popen] = {}
+START_GRACE_S = 120  # a local job with no process after this long did not start
 
 
 class TrainingError(Exception):
@@ -121,64 +115,20 @@ def jobs_dir() -> Path:
     return path
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def new_job_id() -> str:
-    return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
-
-
 def _check_id(job_id: str) -> str:
     if not JOB_ID_RE.match(job_id or ""):
         raise UnknownJob("There is no training job with that id.")
     return job_id
 
 
-# -- processes ---------------------------------------------------------------------------------
-
-def reap() -> None:
-    """Collect runners of this worker that have exited (no zombies; never blocks)."""
-    for pid, proc in list(_children.items()):
-        if proc.poll() is not None:
-            _children.pop(pid, None)
+def _handle(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data[k] for k in HANDLE_KEYS if k in data}
 
 
-def _pid_alive(pid: Any, expect: str | None = RUNNER.name) -> bool:
-    """Is `pid` a live process (not a zombie) and, where /proc tells, still our runner?"""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    proc = Path(f"/proc/{pid}")
-    if proc.is_dir():
-        try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            if state in ("Z", "X"):
-                return False
-            if expect and expect.encode() not in (proc / "cmdline").read_bytes():
-                return False  # the pid was reused by another program
-        except (OSError, IndexError):
-            return False
-    return True
-
+# -- the lock: one job at a time ----------------------------------------------------------------
 
 def _lock_holder(directory: Path) -> str | None:
-    """The job id holding the lock, or None; a stale lock (dead runner, ended job) is removed."""
+    """The job id holding the lock, or None; a stale lock (job ended or gone) is removed."""
     lock = directory / LOCK_NAME
     try:
         raw = lock.read_text(encoding="utf-8")
@@ -194,15 +144,15 @@ def _lock_holder(directory: Path) -> str | None:
     if not isinstance(data, dict):
         if age < 30:  # being written right now
             return "unknown"
-        stale = True
-        job_id = None
+        stale, job_id = True, None
     else:
         job_id = data.get("job_id") if isinstance(data.get("job_id"), str) else None
-        if "pid" in data:
-            alive = _pid_alive(data["pid"])
-        else:  # between taking the lock and starting the runner: the starting worker's pid
-            alive = _pid_alive(data.get("creator_pid"), expect=None) and age < 300
-        ended = bool(job_id) and (directory / f"{job_id}.exit").exists()
+        handle = _handle(data)
+        if handle:
+            alive = get_queue().state(handle) != GONE
+        else:  # between taking the lock and submitting the job: the starting worker's pid
+            alive = pid_alive(data.get("creator_pid"), expect=None) and age < 300
+        ended = bool(job_id) and job_file(directory, job_id, ".exit").exists()
         stale = ended or not alive
     if stale:
         try:
@@ -217,7 +167,6 @@ def _lock_holder(directory: Path) -> str | None:
 
 def running_job_id() -> str | None:
     """The job in progress, if any (clears a stale lock on the way)."""
-    reap()
     return _lock_holder(jobs_dir())
 
 
@@ -237,16 +186,16 @@ def _acquire_lock(directory: Path, job_id: str) -> None:
     raise JobRunning(None)
 
 
-def _set_lock_pid(directory: Path, job_id: str, pid: int) -> None:
+def _set_lock_handle(directory: Path, job_id: str, handle: dict[str, Any]) -> None:
     lock = directory / LOCK_NAME
-    data = _read_json(lock)
-    if data and data.get("job_id") == job_id and not (directory / f"{job_id}.exit").exists():
-        _write_json(lock, {"job_id": job_id, "pid": pid})
+    data = read_json(lock)
+    if data and data.get("job_id") == job_id and not job_file(directory, job_id, ".exit").exists():
+        write_json(lock, {"job_id": job_id, **handle})
 
 
 def _release_lock(directory: Path, job_id: str) -> None:
     lock = directory / LOCK_NAME
-    data = _read_json(lock)
+    data = read_json(lock)
     if data and data.get("job_id") == job_id:
         lock.unlink(missing_ok=True)
 
@@ -296,40 +245,30 @@ def export_for_training(path: Path, actor=None) -> dict[str, Any]:
     return counts
 
 
-def build_command(output: Path, cases: Path | None, epochs: int | None, confirmed_weight: float | None,
-                  checkpoint_dir: Path) -> list[str]:
-    """The training CLI call (`python -m training train --help`): never promotes, no progress bars."""
+def build_args(output: Path, cases: Path | None, epochs: int | None, confirmed_weight: float | None,
+               checkpoint_dir: Path) -> list[str]:
+    """The training CLI call after `python -m training` (see `train --help`): never promotes, no progress bars."""
     cfg = current_app.config
-    cmd = [sys.executable, "-m", "training", "train", "--output", str(output), "--data", "kb"]
+    args = ["train", "--output", str(output), "--data", "kb"]
     if cases is not None:
-        cmd += ["--data", str(cases)]
+        args += ["--data", str(cases)]
     if epochs is not None:
-        cmd += ["--epochs", str(int(epochs))]
+        args += ["--epochs", str(int(epochs))]
     if confirmed_weight is not None:
-        cmd += ["--confirmed-weight", repr(float(confirmed_weight))]
+        args += ["--confirmed-weight", repr(float(confirmed_weight))]
     if cfg.get("KNOWLEDGE_BASE_PATH"):
-        cmd += ["--knowledge-base", str(cfg["KNOWLEDGE_BASE_PATH"])]
+        args += ["--knowledge-base", str(cfg["KNOWLEDGE_BASE_PATH"])]
     if cfg.get("TRAINING_JOB_TINY"):
-        cmd.append("--tiny")
+        args.append("--tiny")
     if cfg.get("TRAINING_JOB_TEXTS_PER_CONDITION"):
-        cmd += ["--texts-per-condition", str(int(cfg["TRAINING_JOB_TEXTS_PER_CONDITION"]))]
+        args += ["--texts-per-condition", str(int(cfg["TRAINING_JOB_TEXTS_PER_CONDITION"]))]
     if cfg.get("TRAINING_JOB_THREADS"):
-        cmd += ["--threads", str(int(cfg["TRAINING_JOB_THREADS"]))]
-    cmd += ["--checkpoint-dir", str(checkpoint_dir), "--no-progress"]
-    return cmd
-
-
-def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not _SECRET_ENV.search(k)}
-    env.update(PYTHONUNBUFFERED="1", TQDM_DISABLE="1", HF_HUB_DISABLE_PROGRESS_BARS="1")
-    env.setdefault("HF_HUB_OFFLINE", "1")  # the base model is a local directory
-    env.setdefault("TRANSFORMERS_OFFLINE", "1")
-    return env
+        args += ["--threads", str(int(cfg["TRAINING_JOB_THREADS"]))]
+    args += ["--checkpoint-dir", str(checkpoint_dir), "--no-progress"]
+    return args
 
 
 def _models_root() -> Path:
-    from training.artifact import is_models_folder
-
     root = Path(current_app.config["MODELS_ROOT"])
     root.mkdir(parents=True, exist_ok=True)
     if not is_models_folder(root):
@@ -340,49 +279,54 @@ def _models_root() -> Path:
     return root
 
 
+def _export_data(cases_path: Path, actor) -> dict[str, Any]:
+    """The de-identified export for this run and its counts (the file is removed when there is nothing in it)."""
+    counts = export_for_training(cases_path, actor)
+    if counts["total"] == 0:
+        cases_path.unlink(missing_ok=True)  # an empty file is not valid training data
+    return {"knowledge_base": True, "confirmed_cases": counts["total"], "accepted": counts["accepted"],
+            "corrected": counts["corrected"], "skipped": counts["skipped"], "labels": counts["labels"]}
+
+
 def start_job(epochs: int | None, confirmed_weight: float | None, actor=None) -> JobStatus:
-    """Export the confirmed cases and start a training run in the background; raises JobRunning."""
-    reap()
+    """Export the confirmed cases and queue a training run; raises JobRunning while another one runs."""
     directory = jobs_dir()
     root = _models_root()
-    job_id = new_job_id()
+    job_id = new_version()
     _acquire_lock(directory, job_id)
-    cases_path = directory / f"{job_id}.cases.jsonl"
-    checkpoint_dir = directory / f"{job_id}.checkpoints"
-    log_path = directory / f"{job_id}.log"
+    cases_path = job_file(directory, job_id, ".cases.jsonl")
+    checkpoint_dir = job_file(directory, job_id, ".checkpoints")
     try:
-        data = export_for_training(cases_path, actor)
-        if data["total"] == 0:
-            cases_path.unlink(missing_ok=True)  # an empty file is not valid training data
-        data = {"knowledge_base": True, "confirmed_cases": data["total"], "accepted": data["accepted"],
-                "corrected": data["corrected"], "skipped": data["skipped"], "labels": data["labels"]}
-        cmd = build_command(root, cases_path if data["confirmed_cases"] else None, epochs, confirmed_weight,
-                            checkpoint_dir)
+        data = _export_data(cases_path, actor)
+        args = build_args(root, cases_path if data["confirmed_cases"] else None, epochs, confirmed_weight,
+                          checkpoint_dir)
         meta = {
             "job_id": job_id, "started_ts": time.time(), "epochs": epochs, "confirmed_weight": confirmed_weight,
-            "data": data, "started_by": getattr(actor, "email", None), "output": str(root), "command": cmd,
+            "data": data, "started_by": getattr(actor, "email", None), "output": str(root), "command": args,
         }
-        _write_json(directory / f"{job_id}.json", meta)
-        with open(log_path, "ab") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", str(RUNNER), str(directory), job_id, "--remove", str(cases_path),
-                 "--remove", str(checkpoint_dir), "--", *cmd],
-                cwd=str(Path(current_app.root_path).parent), env=_child_env(), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, close_fds=True,
-            )
-        _children[proc.pid] = proc
-        meta["pid"] = proc.pid
-        _write_json(directory / f"{job_id}.json", meta)
-        _set_lock_pid(directory, job_id, proc.pid)
+        write_json(job_file(directory, job_id, ".json"), meta)
+        queue = get_queue()
+        handle = queue.submit(
+            TRAINING_QUEUE, JOB_FUNCTION,
+            {"jobs_dir": str(directory), "job_id": job_id, "args": args,
+             "remove": [str(cases_path), str(checkpoint_dir)]},
+            job_id=job_id, timeout=current_app.config.get("TRAINING_JOB_TIMEOUT"),
+            log_path=job_file(directory, job_id, ".log"),
+        )
+        meta.update(handle, backend=queue.name)
+        write_json(job_file(directory, job_id, ".json"), meta)
+        _set_lock_handle(directory, job_id, handle)
     except BaseException as exc:
         cases_path.unlink(missing_ok=True)
         _release_lock(directory, job_id)
         db.session.rollback()
-        if (directory / f"{job_id}.json").exists():
-            _write_json(directory / f"{job_id}.exit", {"returncode": 127, "ended_ts": time.time(),
-                                                        "error": f"could not start: {exc.__class__.__name__}"})
+        if job_file(directory, job_id, ".json").exists():
+            write_json(job_file(directory, job_id, ".exit"), {"returncode": 127, "ended_ts": time.time(),
+                                                              "error": f"could not start: {exc}"})
         if isinstance(exc, TrainingError):
             raise
+        if isinstance(exc, QueueError):
+            raise TrainingError(f"The training could not be started: {exc}") from exc
         if isinstance(exc, OSError):
             raise TrainingError(f"The training could not be started: {exc.strerror or exc}") from exc
         raise
@@ -411,26 +355,13 @@ def _tail(path: Path, lines: int) -> list[str]:
     return out[-lines:] if lines else []
 
 
-def _new_version_from_log(path: Path) -> str | None:
-    text = "\n".join(_tail(path, 400))
-    found = _VERSION_LINE.findall(text)
-    if found:
-        return found[-1]
-    artifact = _ARTIFACT_LINE.findall(text)
-    if artifact:
-        try:
-            return registry.read_artifact(artifact[-1].strip()).version
-        except registry.InvalidArtifact:
-            return None
-    return None
-
-
 def _register(directory: Path, job_id: str) -> dict[str, Any]:
-    """Register the new artifact (a registry scan, idempotent) and remember the version."""
-    version = _new_version_from_log(directory / f"{job_id}.log")
+    """Register the new artifact named by the CLI's --result-json (a registry scan, idempotent)."""
+    trained = read_json(job_file(directory, job_id, ".train.json")) or {}
+    version = trained.get("version") if isinstance(trained.get("version"), str) else None
     result: dict[str, Any] = {"version": version, "registered": False, "problem": None}
     if version is None:
-        result["problem"] = "The log does not name the new version; use “Scan for new versions”."
+        result["problem"] = "The training did not report the new version; use “Scan for new versions”."
     else:
         try:
             report = registry.scan_models(current_app.config["MODELS_ROOT"])
@@ -441,66 +372,73 @@ def _register(directory: Path, job_id: str) -> dict[str, Any]:
             registry.get_version(version)
             result["registered"] = True
         except registry.UnknownVersion:
-            reason = next((r for name, r in (report.skipped if report else []) if name == version), None)
+            name = Path(trained.get("artifact") or version).name
+            reason = next((r for n, r in (report.skipped if report else []) if n == name), None)
             result["problem"] = f"Version {version} could not be registered" + (f": {reason}" if reason else ".")
-    _write_json(directory / f"{job_id}.result.json", result)
+    write_json(job_file(directory, job_id, ".result.json"), result)
     return result
 
 
 def _remove_temporary_data(directory: Path, job_id: str) -> None:
-    (directory / f"{job_id}.cases.jsonl").unlink(missing_ok=True)
-    checkpoints = directory / f"{job_id}.checkpoints"
+    job_file(directory, job_id, ".cases.jsonl").unlink(missing_ok=True)
+    checkpoints = job_file(directory, job_id, ".checkpoints")
     if checkpoints.is_dir():
         shutil.rmtree(checkpoints, ignore_errors=True)
+
+
+def _state(directory: Path, job_id: str, meta: dict[str, Any]) -> tuple[str, int | None, str | None, float]:
+    """(state, return code, problem, end time) of a job, from its files and the queue."""
+    started_ts = float(meta.get("started_ts") or 0)
+    ended = read_json(job_file(directory, job_id, ".exit"))
+    cancel_requested = job_file(directory, job_id, ".cancel").exists()
+    if ended is not None:
+        returncode = ended.get("returncode")
+        end_ts = float(ended.get("ended_ts") or time.time())
+        if returncode == 0:
+            return "finished", returncode, None, end_ts
+        if cancel_requested or returncode in (130, -2):  # -2: ended by SIGINT
+            return "cancelled", returncode, None, end_ts
+        return "failed", returncode, ended.get("error") or f"The training exited with code {returncode}; see the log.", end_ts
+    handle = _handle(meta)
+    if not handle:  # the job is being submitted
+        state = "starting" if time.time() - started_ts < START_GRACE_S else "failed"
+        return state, None, None, time.time()
+    live = get_queue().state(handle)
+    if live == QUEUED:
+        return "starting", None, None, time.time()
+    if live != GONE:  # running, or the queue cannot tell right now (Redis down): not failed
+        return ("cancelling" if cancel_requested else "running"), None, None, time.time()
+    try:
+        end_ts = job_file(directory, job_id, ".log").stat().st_mtime
+    except OSError:
+        end_ts = started_ts
+    if cancel_requested:
+        return "cancelled", None, None, end_ts
+    return "failed", None, "The training process ended without reporting an exit code.", end_ts
 
 
 def get_status(job_id: str, *, finalize: bool = True, tail: int = 30) -> JobStatus:
     """The job's state from its files; a finished job's version is registered on first read."""
     _check_id(job_id)
     directory = jobs_dir()
-    meta = _read_json(directory / f"{job_id}.json")
+    meta = read_json(job_file(directory, job_id, ".json"))
     if meta is None:
         raise UnknownJob("There is no training job with that id.")
-    reap()
     started_ts = float(meta.get("started_ts") or 0)
-    ended = _read_json(directory / f"{job_id}.exit")
-    cancel_requested = (directory / f"{job_id}.cancel").exists()
-    returncode, problem, end_ts = None, None, time.time()
-    if ended is None:
-        pid = meta.get("pid")
-        if pid is None:
-            state = "starting" if time.time() - started_ts < 120 else "failed"
-        elif _pid_alive(pid):
-            state = "cancelling" if cancel_requested else "running"
-        else:
-            state = "cancelled" if cancel_requested else "failed"
-            problem = "The training process ended without reporting an exit code."
-            try:
-                end_ts = (directory / f"{job_id}.log").stat().st_mtime
-            except OSError:
-                end_ts = started_ts
-    else:
-        returncode = ended.get("returncode")
-        end_ts = float(ended.get("ended_ts") or time.time())
-        if returncode == 0:
-            state = "finished"
-        elif cancel_requested or returncode in (130, -signal.SIGINT):
-            state = "cancelled"
-        else:
-            state = "failed"
-            problem = ended.get("error") or f"The training exited with code {returncode}; see the log."
+    state, returncode, problem, end_ts = _state(directory, job_id, meta)
     if state not in ACTIVE_STATES:
-        _remove_temporary_data(directory, job_id)  # the runner does this, unless it was killed
+        _remove_temporary_data(directory, job_id)  # the job does this, unless it was killed
+        _release_lock(directory, job_id)
     status = JobStatus(
         job_id=job_id, state=state,
         started_at=datetime.fromtimestamp(started_ts, tz=UTC) if started_ts else None,
         elapsed_s=max(0.0, end_ts - started_ts) if started_ts else 0.0,
         epochs=meta.get("epochs"), confirmed_weight=meta.get("confirmed_weight"), data=meta.get("data") or {},
         started_by=meta.get("started_by"), returncode=returncode, problem=problem,
-        log_tail=_tail(directory / f"{job_id}.log", tail),
+        log_tail=_tail(job_file(directory, job_id, ".log"), tail),
     )
     if state == "finished":
-        result = _read_json(directory / f"{job_id}.result.json")
+        result = read_json(job_file(directory, job_id, ".result.json"))
         if result is None and finalize:
             result = _register(directory, job_id)
         if result:
@@ -528,29 +466,36 @@ def latest_status() -> JobStatus | None:
 # -- cancelling --------------------------------------------------------------------------------
 
 def cancel_job(job_id: str, actor=None) -> str:
-    """SIGINT to the job's process group (the CLI stops cleanly); a second cancel sends SIGTERM."""
+    """Ask the job to stop: SIGINT to the training (it stops cleanly); a second cancel sends SIGTERM.
+
+    A job that no worker has started yet is taken off the queue instead.
+    """
     status = get_status(job_id, finalize=False, tail=0)
     if not status.active:
         raise TrainingError(f"Training job {job_id} is not running ({status.label}).")
     directory = jobs_dir()
-    meta = _read_json(directory / f"{job_id}.json") or {}
-    pid = meta.get("pid")
-    if not _pid_alive(pid):
+    meta = read_json(job_file(directory, job_id, ".json")) or {}
+    handle = _handle(meta)
+    if not handle:
         raise TrainingError(f"Training job {job_id} is still starting; try again in a moment.")
-    marker = directory / f"{job_id}.cancel"
-    sig = signal.SIGTERM if marker.exists() else signal.SIGINT
-    if sig == signal.SIGINT:
-        _write_json(marker, {"at": time.time(), "by": getattr(actor, "email", None)})
+    marker = job_file(directory, job_id, ".cancel")
+    previous = read_json(marker) or {}
+    n = int(previous.get("n") or 0) + 1
+    sig = "SIGINT" if n == 1 else "SIGTERM"
+    write_json(marker, {"n": n, "signal": sig, "at": time.time(), "by": getattr(actor, "email", None)})
     try:
-        if os.getpgid(pid) != pid:
-            raise TrainingError(f"Training job {job_id} is not a process group of its own; not signalled.")
-        os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass  # it ended meanwhile
-    except PermissionError as exc:
-        raise TrainingError(f"Training job {job_id} could not be signalled: {exc.strerror}") from exc
-    record("training.cancel", "training_job", job_id, actor=actor, signal=sig.name, **status.data)
+        dequeued = get_queue().cancel_queued(handle)
+    except QueueError as exc:
+        raise TrainingError(f"Training job {job_id} could not be cancelled: {exc}") from exc
+    if dequeued:  # never started: nothing ran, nothing to clean up but the export
+        write_json(job_file(directory, job_id, ".exit"), {"returncode": 130, "ended_ts": time.time(),
+                                                          "error": "cancelled before a worker started it"})
+        _remove_temporary_data(directory, job_id)
+        _release_lock(directory, job_id)
+    record("training.cancel", "training_job", job_id, actor=actor, signal=None if dequeued else sig, **status.data)
     db.session.commit()
-    if sig == signal.SIGTERM:
+    if dequeued:
+        return f"Training job {job_id} was cancelled before it started; nothing is registered."
+    if sig == "SIGTERM":
         return f"Asked training job {job_id} again to stop (SIGTERM)."
     return f"Cancel requested: training job {job_id} stops after the current step; nothing is registered."

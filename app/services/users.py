@@ -11,9 +11,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from sqlalchemy import func, or_
 
+from app.services.accounts import AccountError, normalize_email, send_password_reset, validate_password
 from app.services.audit import record
 from models import ROLES, ApiToken, User, db
 from models._time import utcnow
@@ -34,21 +35,14 @@ class UserFilter:
     status: str = ""  # "", "active", "inactive"
 
 
-def validate_password(password: str) -> str | None:
-    """The accounts feature's policy (the same for sign-up, reset and admins), else the CLI's."""
+def _admin_email(email: str) -> str:
+    """accounts.normalize_email (the one spelling stored and looked up), with the admin form's wording."""
     try:
-        from app.services.accounts import validate_password as policy
-    except ImportError:
-        from app.cli import validate_password as policy
-    return policy(password)
-
-
-def normalise_email(email: str) -> str:
-    """Lower-cased, syntax-checked e-mail; raises UserAdminError with a clear message."""
-    try:
-        return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise UserAdminError({"email": [f"This is not a valid e-mail address: {exc}"]}) from exc
+        return normalize_email(email)
+    except AccountError as exc:
+        cause = exc.__cause__
+        message = f"This is not a valid e-mail address: {cause}" if isinstance(cause, EmailNotValidError) else exc.message
+        raise UserAdminError({"email": [message]}) from exc
 
 
 def search_query(flt: UserFilter):
@@ -77,7 +71,7 @@ def create_user(*, email: str, name: str, role: str, password: str | None = None
     """
     errors: dict[str, list[str]] = {}
     try:
-        email = normalise_email(email)
+        email = _admin_email(email)
     except UserAdminError as exc:
         errors.update(exc.errors)
     name = (name or "").strip()
@@ -152,10 +146,6 @@ def send_reset_link(user: User, *, actor=None) -> None:
     """E-mail the user a password-reset link (the accounts feature sends it) and audit it."""
     if not user.is_active:
         raise UserAdminError({"user": ["Reactivate the account before sending a reset link."]})
-    try:
-        from app.services.accounts import send_password_reset
-    except ImportError as exc:  # the accounts feature is not installed
-        raise UserAdminError({"user": ["Password-reset e-mail is not available on this server."]}) from exc
     send_password_reset(user, commit=False)  # queued in the outbox, committed with the audit event
     record("user.reset_link", "user", user.id, actor=actor)
     db.session.commit()

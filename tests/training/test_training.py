@@ -287,6 +287,21 @@ def test_corrupt_or_missing_artifact_raises_model_load_error(artifact, tmp_path)
         Classifier.load(broken)
 
 
+def test_an_artifact_without_metrics_json_still_serves(artifact, tmp_path):
+    """metrics.json is for the registry's listing; a served model from before it was required must still load."""
+    from training.artifact import ArtifactError, read_artifact
+
+    old = tmp_path / "old"
+    shutil.copytree(artifact, old)
+    (old / "metrics.json").unlink()
+    clf = Classifier.load(old)
+    assert clf.version == Classifier.load(artifact).version
+    assert clf.predict(["fever and a cough"], top_k=2)[0][0].disease in {name for name, _ in clf.labels}
+    with pytest.raises(ArtifactError) as exc:
+        read_artifact(old)  # but the registry does not list it as a complete version
+    assert exc.value.short == "metrics.json is missing"
+
+
 def test_interrupted_run_resumes_from_checkpoint(tmp_path, capsys):
     out = tmp_path / "run" / "model"
     assert main(tiny_args(out, "--stop-after-epoch", "1")) == 130

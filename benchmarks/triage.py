@@ -144,10 +144,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(ROOT / "training" / "heldout" / "triage_test.jsonl"))
     parser.add_argument("--model", help="a model artifact: run the whole service (default: rules only)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--semantic-threshold", type=float,
+                        help="similarity threshold for red flags by meaning (default: app.services.semantic.THRESHOLD)")
+    parser.add_argument("--no-semantic", action="store_true", help="match red flags by their words only")
     parser.add_argument("--show-misses", action="store_true",
                         help="list the under-triaged texts (for a dev set; on the test set this invites tuning to it)")
     args = parser.parse_args(argv)
     rows = load_rows(Path(args.data))
+    from app.services import semantic
+
+    if args.semantic_threshold is not None:
+        semantic.THRESHOLD = args.semantic_threshold
+    if args.no_semantic:
+        semantic.semantic_for = lambda classifier: None
+        import app.services.assessment as assessment_service
+
+        assessment_service.semantic_for = semantic.semantic_for
     start = time.perf_counter()
     predicted = with_model(rows, args.model) if args.model else rules_only(rows)
     summary = summarise(rows, predicted)

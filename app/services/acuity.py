@@ -292,11 +292,13 @@ class AcuityIndex:
                 self.by_anchor.setdefault(anchor, []).append(e)
             phrase_words(e.phrase)
 
-    def match(self, text: str, person: Person, present: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    def match(self, text: str, person: Person, present: dict[str, str] | None = None,
+              semantic: Any = None) -> list[dict[str, Any]]:
         """Findings that fire: [{"id", "finding", "level", "match", "source": "acuity"}], most urgent first.
 
         `present` names concept groups already known to be present (e.g. "fever" from a measured
-        temperature) with the words to show for them.
+        temperature) with the words to show for them. `semantic` (``semantic.SemanticIndex``) adds
+        groups affirmed by meaning where no phrase matched; such a finding carries ``by_meaning``.
         """
         folded = fold(text)
         tok = Tokens.of(folded)
@@ -314,19 +316,36 @@ class AcuityIndex:
                     continue
                 hits[key] = folded[start:tok.ends[j]]
                 break
+        meant: dict[tuple[int, int], tuple[str, str, float]] = {}
+        if semantic is not None:
+            for key, found in semantic.group_hits(folded).items():
+                finding = self.findings[key[0]]
+                if key in hits or _has_words(found[0], found[1]):
+                    continue  # the phrase itself is there: the word matcher judged it (negation, context)
+                unless = finding.unless if key[1] == 0 else ()
+                if unless and any(_has_words(_sentence_of(folded, found[0]), u) for u in unless):
+                    continue  # the finding's own context words cancel it, as for words
+                meant[key] = found
         fired = []
         present = {**present_from_text(text), **(present or {})}
         for fi, finding in enumerate(self.findings):
-            words = []
+            words, meanings = [], []
             for gi, name in enumerate(finding.group_names):
                 hit = hits.get((fi, gi)) or (present.get(name) if name else None)
+                if hit is None and (fi, gi) in meant:
+                    clause, phrase, score = meant[(fi, gi)]
+                    hit = clause
+                    meanings.append({"words": clause, "means": phrase, "similarity": round(score, 3)})
                 if hit is None:
                     break
                 words.append(hit)
             else:
                 if applies(finding.population, person):
-                    fired.append({"id": finding.id, "finding": finding.description, "level": finding.level,
-                                  "match": " + ".join(words), "source": "acuity"})
+                    entry = {"id": finding.id, "finding": finding.description, "level": finding.level,
+                             "match": " + ".join(words), "source": "acuity"}
+                    if meanings:
+                        entry["by_meaning"] = meanings
+                    fired.append(entry)
         fired.sort(key=lambda f: LEVELS.index(f["level"]))
         return fired
 
@@ -343,6 +362,21 @@ def present_from_text(text: str) -> dict[str, str]:
         if int(m.group(1)) >= OVERDOSE_TABLETS:
             return {"large_tablet_count": m.group(0)}
     return {}
+
+
+def _has_words(clause: str, phrase: str) -> bool:
+    words = phrase_words(phrase)
+    return bool(words) and next(find_phrase(Tokens.of(clause), words), None) is not None
+
+
+def _sentence_of(text: str, part: str) -> str:
+    """The sentence of `text` that holds `part` (the whole text if it cannot be found)."""
+    at = text.find(part)
+    if at < 0:
+        return text
+    start = max(text.rfind(c, 0, at) for c in ".!?\n") + 1
+    ends = [e for e in (text.find(c, at + len(part)) for c in ".!?\n") if e >= 0]
+    return text[start: min(ends) if ends else len(text)]
 
 
 _CLAUSE_END = re.compile(r"[.;!?\n]|\bbut\b")

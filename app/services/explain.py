@@ -119,9 +119,15 @@ stiff stiffness shaking tremor cold flu infection infected wound sprain fracture
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
+_IRREGULAR = {"swollen": "swell", "swolen": "swell", "bled": "bleed", "vomit": "vomit", "sick": "sick"}
+
+
 def _stem(word: str) -> str:
-    """A crude stemmer, enough to match 'coughing' with 'cough' and 'aches' with 'ache'."""
-    for suffix in ("ing", "ed", "s", "y"):
+    """A crude stemmer, enough to match 'coughing' with 'cough', 'aches' with 'ache', 'painful'
+    with 'pain' and 'swollen' with 'swelling'."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in ("ing", "ful", "ed", "s", "y"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break
@@ -217,26 +223,42 @@ def phrase_status(index: TextIndex | str, phrase: str) -> str | None:
     return "absent" if negated else None
 
 
-def findings(text: str | TextIndex, disease: Any) -> dict[str, list[str]]:
-    """The condition's knowledge-base symptoms: present, absent (negated), not mentioned."""
+def findings(text: str | TextIndex, disease: Any, semantic: Any = None) -> dict[str, Any]:
+    """The condition's knowledge-base symptoms: present, absent (negated), not mentioned.
+
+    Words first (the phrase, or its key words in one clause); then, with `semantic` (the served
+    model's ``semantic.SemanticIndex``), by meaning: the same clause matcher and thresholds as the
+    red flags. Symptoms found by meaning are also listed under ``by_meaning`` with the words read.
+    """
+    from app.services.acuity import fold
+
     index = text if isinstance(text, TextIndex) else TextIndex(text)
-    out: dict[str, list[str]] = {"present": [], "absent": [], "not_mentioned": []}
+    out: dict[str, Any] = {"present": [], "absent": [], "not_mentioned": []}
+    folded = fold(index.norm) if semantic is not None else ""
     for s in getattr(disease, "symptoms", None) or []:
         term = s.get("term", "")
+        phrases = [term, *(s.get("lay") or [])]
         status = None
-        for phrase in [term, *(s.get("lay") or [])]:
+        for phrase in phrases:
             st = phrase_status(index, phrase)
             if st == "present":
                 status = "present"
                 break
             status = status or st
+        if status is None and semantic is not None:
+            found = semantic.phrase_status(folded, [fold(p).strip() for p in phrases if p])
+            if found is not None:
+                status = found[0]
+                out.setdefault("by_meaning", []).append({"term": term, "status": found[0], "words": found[1],
+                                                         "similarity": round(found[3], 3)})
         out[status or "not_mentioned"].append(term)
     return out
 
 
-def findings_for(text: str, differential: list[dict[str, Any]], diseases_by_code: dict[str, Any]) -> dict[str, Any]:
+def findings_for(text: str, differential: list[dict[str, Any]], diseases_by_code: dict[str, Any],
+                 semantic: Any = None) -> dict[str, Any]:
     index = TextIndex(text)
-    return {item["icd10"]: findings(index, diseases_by_code[item["icd10"]])
+    return {item["icd10"]: findings(index, diseases_by_code[item["icd10"]], semantic)
             for item in differential if item.get("icd10") in diseases_by_code}
 
 

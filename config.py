@@ -1,4 +1,4 @@
-"""Configuration classes, read from environment variables (DESIGN.md section 6).
+"""Configuration classes, read from environment variables (README "Configuration"; docs/ARCHITECTURE.md).
 
 `create_app` picks one by `APP_CONFIG` (development | testing | production) unless a
 config object or mapping is passed in. Production refuses to start without SECRET_KEY.
@@ -55,6 +55,12 @@ class Config:
     TRAINING_JOB_TINY = _bool("TRAINING_JOB_TINY", False)  # --tiny: a small random BERT (tests, smoke runs)
     TRAINING_JOB_TEXTS_PER_CONDITION = int(os.environ.get("TRAINING_JOB_TEXTS_PER_CONDITION", "0")) or None
     TRAINING_JOB_THREADS = int(os.environ.get("TRAINING_JOB_THREADS", "0")) or None  # torch CPU threads
+    TRAINING_JOB_TIMEOUT = int(os.environ.get("TRAINING_JOB_TIMEOUT", str(24 * 3600)))  # seconds an RQ worker allows
+    # Background jobs (app/services/job_queue.py): "local" (default: no Redis; training in a detached
+    # process, mail from a thread per web process) or "rq" (Redis queues `training` and `mail`, run by
+    # `rq worker` processes on any machine that shares the database, MODELS_ROOT and TRAINING_JOBS_DIR).
+    QUEUE_BACKEND = os.environ.get("QUEUE_BACKEND", "local")
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
     # Inference (app/services/inference.py): batcher threads (None: one per core with ONNX, else 1)
     # and torch intra-op threads (PyTorch engine only). MODEL_BACKEND (auto/onnx/torch) is read by
@@ -70,6 +76,8 @@ class Config:
     # texts), and a per-user limit on the endpoints that compute them.
     EXPLANATION_TIME_BUDGET = float(os.environ.get("EXPLANATION_TIME_BUDGET", "5"))
     EXPLANATION_CHAR_BUDGET = int(os.environ.get("EXPLANATION_CHAR_BUDGET", "24000"))
+    # a word is highlighted only when leaving it out lowers the suggestion by this much (0.02 = 2 points)
+    EXPLANATION_MIN_ATTRIBUTION = float(os.environ.get("EXPLANATION_MIN_ATTRIBUTION", "0.02"))
     RATELIMIT_EXPLANATION = os.environ.get("RATELIMIT_EXPLANATION", "10 per minute")
     MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))  # deeper request bodies: 400
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024)))
@@ -82,7 +90,7 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Diagnosis Assistant <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "5"))
-    # Outbox delivery: a background thread in the app process; off in tests (they drive it).
+    # Outbox delivery (QUEUE_BACKEND=local): a background thread in the app process; off in tests (they drive it).
     OUTBOX_WORKER = _bool("OUTBOX_WORKER", True)
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "20"))  # then 'failed', kept for admins
@@ -102,7 +110,9 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     API_TOKEN_MAX_AGE = int(os.environ.get("API_TOKEN_MAX_AGE", str(24 * 3600)))
-    EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112 / 999 / 911")
+    # The deployment's one emergency number (e.g. 999 in the UK, 911 in the US), shown as a tap-to-call link.
+    # Empty counts as unset: a patient page must never say "call  now" (create_app checks it too).
+    EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "").strip() or "112"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -155,6 +165,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False  # tests that check rate limits turn it back on
     RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_WORKER = False
+    QUEUE_BACKEND = "local"  # tests that use Redis set "rq" themselves
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
     PASSWORD_HASH_FAST = True
     MODEL_SYNC_INTERVAL = 0.0  # follow promotions at once

@@ -69,6 +69,8 @@ def _load_config(app: Flask, config: Any) -> None:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set")
+    if not str(app.config.get("EMERGENCY_NUMBER") or "").strip():
+        app.config["EMERGENCY_NUMBER"] = "112"  # never a page without a number to call (config.py)
     # Quiet, patient-text-free logs: we never log request bodies, and the development server's
     # request lines (if its level is lowered) never show a reset token (app/log_safety.py).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -175,7 +177,9 @@ def register_model(app: Flask) -> None:
 
 
 def register_outbox_worker(app: Flask) -> None:
+    """QUEUE_BACKEND=local: a delivery thread per web process (with rq, `rq worker mail` delivers)."""
     from app.services.outbox import start_worker
 
-    if app.config.get("OUTBOX_WORKER") and not app.config.get("TESTING"):
+    local = (app.config.get("QUEUE_BACKEND") or "local") == "local"
+    if local and app.config.get("OUTBOX_WORKER") and not app.config.get("TESTING"):
         start_worker(app)

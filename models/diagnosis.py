@@ -41,11 +41,23 @@ class Diagnosis(db.Model):
     risk_factors: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # How the urgency was reached: NEWS2, the acuity rules that fired, the person as read from the text.
     triage_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Follow-up questions (app/services/interview.py): the candidates, the questions proposed, the
+    # answers with the differential before and after each, the updated differential. The columns
+    # above keep the first AI output; only triage_level/triage_reasons may escalate after an answer.
+    interview: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     patient = relationship("User", foreign_keys=[patient_id])
     entered_by = relationship("User", foreign_keys=[entered_by_id])
     review = relationship("Review", back_populates="diagnosis", uselist=False, cascade="all, delete-orphan")
+
+    @property
+    def current_abstained(self) -> bool:
+        """Abstained, as it stands after follow-up answers (answers can make a low-confidence ranking confident)."""
+        state = self.interview or {}
+        if state.get("answers") and "abstained" in state:
+            return bool(state["abstained"])
+        return bool(self.abstained)
 
     @property
     def triage_rank(self) -> int:
@@ -64,7 +76,16 @@ class Review(db.Model):
     final_disease: Mapped[str | None] = mapped_column(String(120), nullable=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The clinician's urgency, stored beside the AI's `Diagnosis.triage_level` (which never changes);
+    # None on reviews made before it was asked. A level different from the AI's needs a reason.
+    triage_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    triage_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     diagnosis = relationship("Diagnosis", back_populates="review")
     reviewer = relationship("User")
+
+    @property
+    def urgency_overridden(self) -> bool:
+        """True when the clinician set an urgency other than the AI's."""
+        return bool(self.triage_level) and self.diagnosis is not None and self.triage_level != self.diagnosis.triage_level

@@ -13,4 +13,16 @@ pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null
 fi
+# The accessibility tests inject axe-core from node_modules (package.json pins it; package-lock.json
+# records the exact file): install it with npm ci, which needs Node.js and npm.
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+  echo "scripts/test.sh: Node.js or npm is missing; install both (Debian: apt-get install nodejs npm)," >&2
+  echo "  needed to install axe-core for the accessibility browser tests (package.json)." >&2
+  exit 1
+fi
+want=$(node -p "require('./package.json').devDependencies['axe-core']")
+have=$(node -p "try { require('./node_modules/axe-core/package.json').version } catch (e) { '' }")
+if [ "$want" != "$have" ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 exec python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -173,6 +173,10 @@ def test_edit_disease(admin):
     assert d.symptoms == [{"term": "barking cough", "frequency": 0.95, "lay": ["seal bark"]}]
     [event] = audits("disease.update")
     assert "symptoms" in event.details["fields"] and "name" not in event.details["fields"]
+    # Issue 15: the values before and after each change are in the audit trail.
+    assert event.details["changes"]["aliases"] == {"before": ["barking cough"], "after": ["laryngotracheitis"]}
+    assert event.details["changes"]["symptoms"]["before"][0]["frequency"] == 0.9
+    assert event.details["changes"]["symptoms"]["after"][0]["frequency"] == 0.95
 
 
 def test_edit_with_errors_changes_nothing(admin):
@@ -388,3 +392,22 @@ def test_unknown_user_is_404(admin):
     assert admin.post("/admin/users/999/active", data={"active": "0"}).status_code == 404
     assert admin.post("/admin/users/999/reset").status_code == 404
     assert admin.get("/admin/diseases/999").status_code == 404
+
+
+def test_users_list_shows_last_login_and_confirms_role_changes(admin):
+    from datetime import UTC, datetime
+
+    u = make_user("clinician", "seen@example.org")
+    u.last_login_at = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    db.session.commit()
+    make_user("patient", "never@example.org")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "Last login (UTC)" in page and "2026-03-04 05:06" in page and ">never<" in page
+    form_tag = re.search(rf'<form[^>]*action="/admin/users/{u.id}/role"[^>]*>', page).group(0)
+    assert "data-confirm=" in form_tag and "seen@example.org" in form_tag
+
+
+def test_audit_log_uses_compact_dates(admin):
+    admin.post(f"/admin/diseases/{make_disease().id}", data=form(name="Croup", icd10="J05.0", aliases="laryngotracheitis"))
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC">\d{4}-\d\d-\d\d \d\d:\d\d</time>', page)

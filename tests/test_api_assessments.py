@@ -174,6 +174,23 @@ def test_review_rules(assess_app, assess_users):
     assert c.post("/api/v1/assessments/999999/review", headers=h, json={"outcome": "accepted"}).status_code == 404
 
 
+def test_review_with_urgency_override(assess_app, assess_users):
+    """Issue 15: the clinician's urgency beside the AI's, with a reason, over the API too."""
+    d = _self(assess_users)
+    c = assess_app.test_client()
+    h = bearer(assess_users["clinician"])
+    url = f"/api/v1/assessments/{d.id}/review"
+    other = next(lv for lv in ("emergency", "urgent", "routine", "self_care") if lv != d.triage_level)
+    resp = c.post(url, headers=h, json={"outcome": "rejected", "triage_level": other})
+    assert resp.status_code == 422 and "reason" in resp.get_json()["error"]["message"]
+    assert c.post(url, headers=h, json={"outcome": "rejected", "triage_level": "soon"}).status_code == 422
+    resp = c.post(url, headers=h, json={"outcome": "rejected", "triage_level": other, "triage_reason": "exam findings"})
+    assert resp.status_code == 201
+    body = resp.get_json()
+    assert body["triage"]["level"] == d.triage_level
+    assert body["review"]["triage_level"] == other and body["review"]["triage_reason"] == "exam findings"
+
+
 def test_pagination(assess_app, assess_users):
     for i in range(5):
         db.session.add(Diagnosis(symptoms=f"case {i}", triage_level="routine", source="clinician"))

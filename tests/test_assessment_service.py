@@ -155,7 +155,11 @@ def test_explanation_attributions_computed_lazily_and_cached(assess_app, assess_
         scores = att["by_icd10"][item["icd10"]]["scores"]
         assert len(scores) == len(att["words"])
     db.session.expire_all()
-    assert db.session.get(Diagnosis, d.id).explanation["attributions"] == att
+    stored = db.session.get(Diagnosis, d.id).explanation["attributions"]
+    # Cached as computed; what is shown re-chooses the highlighted words (issue 15), never the scores.
+    assert stored["words"] == att["words"]
+    assert {k: v["scores"] for k, v in stored["by_icd10"].items()} == {k: v["scores"] for k, v in att["by_icd10"].items()}
+    assert svc.explanation_for(db.session.get(Diagnosis, d.id))["attributions"] == att
 
 
 def test_micro_batcher_batches_concurrent_requests(assess_app):

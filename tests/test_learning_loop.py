@@ -99,7 +99,8 @@ def test_the_learning_loop(app, runner, users, tmp_path, tiny_model_pair):
     web = client_for(app, ml)
     page = web.get(f"/ml/compare?a={version_a}&b={version_c}").data.decode()
     assert f"A: {version_a}" in page and f"B: {version_c}" in page
-    assert str(cases) in web.get("/ml/versions").data.decode()
+    versions_page = web.get("/ml/versions").data.decode()
+    assert cases.name in versions_page and str(cases) not in versions_page  # the file, never a server path
 
     # -- 6. promote through the web: every new prediction reports the new version ----------------
     resp = web.post(f"/ml/versions/{version_c}/promote", data={"version": version_c, "confirm": "y"})

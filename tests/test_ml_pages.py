@@ -89,13 +89,15 @@ def test_versions_page_lists_metrics_and_sources(app, users, registered):
     assert "<script" not in page and "style=" not in page  # CSP: no inline scripts or styles
 
 
-def test_version_detail_shows_plots_and_model_card(app, users, registered):
+def test_version_detail_shows_plots_and_model_card(app, users, registered, models_root):
     v = registered[1]
     c = client_for(app, users["admin"])
     page = c.get(f"/ml/versions/{v}").data.decode()
     for name in ("confusion_matrix.png", "reliability.png", "per_class_f1.png"):
         assert f"/ml/versions/{v}/files/{name}" in page
-    assert "Model card" in page and "<pre class=\"model-card\">" in page
+    assert "Model card" in page and 'class="model-card" tabindex="0" role="region"' in page  # rendered, keyboard-reachable
+    assert "<pre class=\"model-card\">" not in page and "<h3>" in page
+    assert str(models_root) not in page  # no server file paths on pages
     png = c.get(f"/ml/versions/{v}/files/reliability.png")
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data[:4] == b"\x89PNG"
     assert "no-store" in png.headers["Cache-Control"]
@@ -350,3 +352,48 @@ def test_version_detail_names_the_serving_engine_and_the_int8_decision(app, user
     (models_root / v / "onnx.json").unlink()
     page = c.get(f"/ml/versions/{v}").data.decode()
     assert "PyTorch (this artifact has no ONNX export)" in page and "export-onnx" in page
+
+
+# -- issue 15: served version, pagination, small samples, de-identified notes -----------------------
+
+def test_served_version_is_marked_and_not_offered_for_promotion(app, users, registered):
+    registry.promote(registered[1], users["admin"])
+    c = client_for(app, users["ml"])
+    page = c.get("/ml/versions").data.decode()
+    row = page[page.index(f'>{registered[1]}</a>'):]
+    row = row[: row.index("</tr>")]
+    assert "badge-served" in row and f"/ml/versions/{registered[1]}/promote" not in row
+    assert f"/ml/versions/{registered[0]}/promote" in page
+    detail = c.get(f"/ml/versions/{registered[1]}").data.decode()
+    assert "not offered for promotion" in detail and f"/ml/versions/{registered[1]}/promote" not in detail
+
+
+def test_queue_is_paginated(app, users):
+    for i in range(25):
+        make_assessment(f"case {i}", ddx(("Common cold", "J00", 0.4)))
+    c = client_for(app, users["clinician"])
+    first = c.get("/ml/queue").data.decode()
+    assert first.count('<li class="card">') == 20 and "Page 1 of 2 (25)" in first
+    second = c.get("/ml/queue?page=2").data.decode()
+    assert second.count('<li class="card">') == 5 and "<strong>#21</strong>" in second
+
+
+def test_agreement_warns_on_small_samples(app, users, reviewed):
+    page = client_for(app, users["ml"]).get("/ml/agreement").data.decode()
+    assert "Small sample:" in page and "only 5 reviewed assessments" in page
+
+
+def test_agreement_notes_are_de_identified_as_the_page_claims(app, users):
+    """Issue 15: a patient's name in a clinician's note reached /ml/agreement."""
+    clin = users["clinician"]
+    db.session.add(Disease(name=FLU[0], icd10=FLU[1]))
+    db.session.commit()
+    notes = ["Karen Okafor says the cough is better", "talked to Peter about the rash",
+             "seen with husband (Tom), pt jane doe has had this before"]
+    for note in notes:
+        d = make_assessment("cough", ddx((*FLU, 0.6)), entered_by=clin)
+        add_review(d, "rejected", clin, note=note)
+    page = client_for(app, users["ml"]).get("/ml/agreement").data.decode()
+    for name in ("Karen", "Okafor", "Peter", "Tom", "jane", "doe"):
+        assert not re.search(rf"\b{name}\b", page[page.index("Notes on"):]), name
+    assert "the cough is better" in page and "[name]" in page

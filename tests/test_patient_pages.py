@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.services import assessment as svc
+from app.services.plain_names import local_emergency_number
 from models import Diagnosis, OutboxMessage, db
 from tests.conftest import client_for, pdf_text
 
@@ -16,7 +17,7 @@ def _self(users, text, who="patient"):
 def test_self_assessment_flow_routine(assess_app, assess_users):
     c = client_for(assess_app, assess_users["patient"])
     page = c.get("/me/assess").get_data(as_text=True)
-    assert "Check my symptoms" in page and "call 112 / 999 / 911 now" in page
+    assert "Check my symptoms" in page and 'call <a href="tel:112">112</a> now' in page
     resp = c.post("/me/assess", data={"symptoms": "sneezing and a blocked nose for two days", "age": "30"})
     assert resp.status_code == 302
     d = db.session.scalar(db.select(Diagnosis))
@@ -30,7 +31,11 @@ def test_self_assessment_flow_routine(assess_app, assess_users):
         assert f"you have {item['disease'].lower()}" not in lowered
     assert "This is not a diagnosis." in html
     top = svc.knowledge_snapshot().by_code[d.differential[0]["icd10"]]
-    assert top.precautions[0] in html or top.precautions[0].replace("'", "&#39;") in html
+    tip = local_emergency_number(top.precautions[0], assess_app.config["EMERGENCY_NUMBER"])
+    shown = tip in html or tip.replace("'", "&#39;") in html
+    # Self-care tips are shown, except on an emergency result (issue 15: get help now); an emergency
+    # condition's first aid is kept there (docs/clinical-safety.md H3).
+    assert shown == (d.triage_level != "emergency" or top.urgency == "emergency"), (d.triage_level, top.urgency)
 
 
 def test_emergency_leads_with_call_now_and_clinicians_are_told(assess_app, assess_users, assess_smtp):
@@ -40,7 +45,7 @@ def test_emergency_leads_with_call_now_and_clinicians_are_told(assess_app, asses
     resp = c.post("/me/assess", data={"symptoms": "I have crushing chest pain and I am sweating"})
     html = c.get(resp.headers["Location"]).get_data(as_text=True)
     main = html[html.index("<main"):]
-    assert main.index("Call 112 / 999 / 911 now.") < main.index("What it could be")
+    assert main.index('<a class="emergency-call" href="tel:112">Call 112 now</a>') < main.index("What it could be")
     msgs = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "urgent_assessment")).all()
     assert [m.recipient for m in msgs] == [assess_users["clinician"].email]
     deliver_pending(assess_app)
@@ -68,7 +73,7 @@ def test_summary_pdf(assess_app, assess_users):
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert resp.data.startswith(b"%PDF")
     text = pdf_text(resp.data)
-    assert "Emergency: call the emergency number now" in text and "Call 112 / 999 / 911 now." in text
+    assert "Emergency: call the emergency number now" in text and "Call 112 now." in text
 
 
 def test_other_patients_records_are_404(assess_app, assess_users):
@@ -105,4 +110,4 @@ def test_no_model_patient_still_gets_urgency(app_factory, knowledge_base):
         resp = c.post("/me/assess", data={"symptoms": "my lips are turning blue"})
         assert resp.status_code == 503
         html = resp.get_data(as_text=True)
-        assert "We cannot check the possible causes right now" in html and "Call 112 / 999 / 911 now." in html
+        assert "We cannot check the possible causes right now" in html and 'href="tel:112">Call 112 now</a>' in html

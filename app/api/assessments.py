@@ -1,4 +1,4 @@
-"""Assessments over the API (DESIGN.md section 3): create, read, list, review, explanation.
+"""Assessments over the API (docs/ARCHITECTURE.md, OpenAPI): create, read, list, review, explanation.
 
 Same service as the HTML pages. Roles: patients create and read their own (source "self");
 clinicians create (optionally for a patient account), read, list and review all; admins read;
@@ -78,11 +78,19 @@ class News2Schema(Schema):
     complete = fields.Boolean(metadata={"description": "all seven parameters were known"})
 
 
+class MeaningSchema(Schema):
+    words = fields.String(metadata={"description": "the clause of the description that was read"})
+    means = fields.String(metadata={"description": "the library phrase it was read as"})
+    similarity = fields.Float(metadata={"description": "cosine similarity of their sentence embeddings"})
+
+
 class AcuityRuleSchema(Schema):
     id = fields.String(metadata={"description": "red-flag library id (empty for a flag typed into a disease record)"})
     level = fields.String()
     finding = fields.String()
     match = fields.String(metadata={"description": "the words that raised it"})
+    by_meaning = fields.List(fields.Nested(MeaningSchema), metadata={
+        "description": "present when a phrase group was matched by meaning rather than by its words"})
 
 
 class TriageSchema(Schema):
@@ -106,6 +114,10 @@ class ReviewOutSchema(Schema):
     note = fields.String(allow_none=True, metadata={"description": "absent when de-identified"})
     reviewer = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "absent when de-identified"})
     created_at = fields.String(metadata={"description": "ISO 8601, UTC; the month (YYYY-MM) when de-identified"})
+    triage_level = fields.String(allow_none=True, metadata={
+        "description": "the clinician's urgency, beside the AI's triage.level (null on older reviews)"})
+    triage_reason = fields.String(allow_none=True, metadata={
+        "description": "why the clinician changed the urgency; absent when de-identified"})
 
 
 class AssessmentSchema(Schema):
@@ -138,6 +150,9 @@ class AssessmentSchema(Schema):
     abstain_message = fields.String(allow_none=True)
     disclaimer = fields.String(required=True)
     review = fields.Nested(ReviewOutSchema, allow_none=True)
+    interview = fields.Nested("InterviewSchema", metadata={
+        "description": "follow-up questions (app/api/interview.py): status, the answers with the differential before "
+                       "and after each, the first differential; after answers `differential` is the updated one"})
     patient = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "absent when de-identified"})
     entered_by = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "absent when de-identified"})
 
@@ -164,6 +179,9 @@ class ReviewInSchema(Schema):
     final_icd10 = fields.String(allow_none=True, validate=validate.Length(max=10),
                                 metadata={"description": "required for corrected; a known disease's code"})
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    triage_level = fields.String(allow_none=True, validate=validate.OneOf(TRIAGE_LEVELS), metadata={
+        "description": "the clinician's urgency; default: the AI's. A different level needs triage_reason"})
+    triage_reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
 class ExplanationSchema(Schema):
@@ -218,7 +236,13 @@ def _fail(exc: svc.AssessmentError):
 @blp.alt_response(503, schema=ModelUnavailableSchema, description="No model loaded: no ranking; rules-only triage included")
 @blp.doc(security=BEARER)
 def create_assessment(data):
-    """Assess symptoms: ranked differential, triage, findings (patients: their own; clinicians: any)."""
+    """Assess symptoms: ranked differential, triage, findings (patients: their own; clinicians: any).
+
+    As on the patient's page, a patient's text with no symptom content ("asdf") that raises no red
+    flag and no urgent or emergency level is refused with 422 (`fields.json.symptoms` asks for a
+    description) and nothing is stored; a text with a red flag is always assessed. A clinician's
+    entry is always stored (the model abstains with `no_symptom_content`).
+    """
     user = g.api_user
     try:
         if user.role == "patient":
@@ -230,7 +254,8 @@ def create_assessment(data):
             patient, source = svc.find_patient(data.get("patient_email")), "clinician"
         diagnosis = svc.create_assessment(data["symptoms"], data.get("age"), data.get("sex"),
                                           actor=user, patient=patient, source=source,
-                                          vitals=data.get("vitals"), risk_factors=data.get("risk_factors"))
+                                          vitals=data.get("vitals"), risk_factors=data.get("risk_factors"),
+                                          ask_again_without_symptoms=source == "self")
     except svc.AssessmentError as exc:
         return _fail(exc)
     return svc.to_dict(diagnosis), 201, {"Location": url_for("assessments.get_assessment", diagnosis_id=diagnosis.id)}
@@ -283,7 +308,8 @@ def review_assessment(data, diagnosis_id: int):
     """The clinician's decision, stored beside the AI output (once; a second review is 409)."""
     diagnosis = _load(diagnosis_id)
     try:
-        create_review(diagnosis, g.api_user, data["outcome"], data.get("final_icd10"), data.get("note"))
+        create_review(diagnosis, g.api_user, data["outcome"], data.get("final_icd10"), data.get("note"),
+                      triage_level=data.get("triage_level"), triage_reason=data.get("triage_reason"))
     except svc.AssessmentError as exc:
         return _fail(exc)
     return svc.to_dict(diagnosis)

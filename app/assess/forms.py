@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from models import TRIAGE_LEVELS
 
@@ -81,6 +81,21 @@ class ReviewForm(FlaskForm):
                          validators=[DataRequired(message="Choose accept, correct or reject.")])
     final_icd10 = SelectField("Final diagnosis (for a correction)", choices=[], validate_choice=False, default="")
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    triage_level = SelectField("Urgency (yours; the AI's level is kept beside it)", validate_choice=True, default="",
+                               choices=[("", "Agree with the AI's urgency")]
+                               + [(lv, lv.replace("_", " ").capitalize()) for lv in TRIAGE_LEVELS])
+    triage_reason = TextAreaField("Reason for changing the urgency (required when you change it)",
+                                  validators=[Length(max=2000)])  # no Optional(): it would skip the check below
+    ai_level: str | None = None  # set by the view: the AI's urgency, which needs no reason to keep
+
+    def validate_final_icd10(self, field) -> None:
+        if self.outcome.data == "corrected" and not field.data:
+            raise ValidationError("Required for a correction.")
+
+    def validate_triage_reason(self, field) -> None:
+        level = self.triage_level.data
+        if level and level != self.ai_level and not (field.data or "").strip():
+            raise ValidationError("Give a reason for changing the AI's urgency.")
 
 
 class HistoryFilterForm(FlaskForm):
@@ -88,8 +103,22 @@ class HistoryFilterForm(FlaskForm):
         csrf = False  # a GET search form: nothing changes
 
     q = StringField("Text in symptoms", validators=[Optional(), Length(max=200)])
-    level = SelectField("Triage level", choices=[("", "Any")] + [(lv, lv.replace("_", " ")) for lv in TRIAGE_LEVELS],
+    level = SelectField("Urgency", choices=[("", "Any")] + [(lv, lv.replace("_", " ")) for lv in TRIAGE_LEVELS],
                         default="")
+    source = SelectField("Source", choices=[("", "Any"), ("clinician", "Clinician entry"), ("self", "Patient self-assessment")],
+                         default="")
     reviewed = SelectField("Review", choices=[("", "Any"), ("no", "Not reviewed"), ("yes", "Reviewed")], default="")
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")
+
+
+class WorklistFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter form: nothing changes
+
+    level = HistoryFilterForm.level
+    source = HistoryFilterForm.source

@@ -13,8 +13,16 @@ from sqlalchemy import select
 from app.access import roles_required
 from app.api.pagination import page_arg
 from app.assess import bp
-from app.assess.forms import AssessmentForm, HistoryFilterForm, ReviewForm, risk_answers, vitals_answers
+from app.assess.forms import (
+    AssessmentForm,
+    HistoryFilterForm,
+    ReviewForm,
+    WorklistFilterForm,
+    risk_answers,
+    vitals_answers,
+)
 from app.services import assessment as svc
+from app.services import interview
 from app.services.rate_limits import explanation_rate_limit
 from app.services.review import AlreadyReviewed, create_review
 from models import Disease, db
@@ -73,8 +81,9 @@ def result(diagnosis_id: int, review_form: ReviewForm | None = None, status: int
     return render_template(
         "assess/result.html", d=diagnosis, rows=svc.differential_for_display(diagnosis), form=form,
         can_review=current_user.role == "clinician" and diagnosis.review is None,
+        next_id=svc.next_unreviewed(exclude_id=diagnosis.id) if current_user.role == "clinician" else None,
         abstain_message=svc.ABSTAIN_MESSAGES.get((diagnosis.explanation or {}).get("abstain_reason")),
-        disclaimer=svc.DISCLAIMER,
+        disclaimer=svc.DISCLAIMER, iv=interview.view_for(diagnosis, current_user),
     ), status
 
 
@@ -84,10 +93,12 @@ def review(diagnosis_id: int):
     diagnosis = _load(diagnosis_id)
     form = ReviewForm()
     form.final_icd10.choices = _disease_choices()
+    form.ai_level = diagnosis.triage_level
     if not form.validate():
         return result(diagnosis_id, review_form=form, status=422)
     try:
-        create_review(diagnosis, current_user, form.outcome.data, form.final_icd10.data or None, form.note.data)
+        create_review(diagnosis, current_user, form.outcome.data, form.final_icd10.data or None, form.note.data,
+                      triage_level=form.triage_level.data or None, triage_reason=form.triage_reason.data)
     except AlreadyReviewed as exc:
         flash(exc.message, "error")
         return result(diagnosis_id, review_form=form, status=409)
@@ -95,6 +106,12 @@ def review(diagnosis_id: int):
         _form_errors(form, exc)
         return result(diagnosis_id, review_form=form, status=exc.status)
     flash("Your review is saved beside the AI output.", "success")
+    if request.form.get("then") == "next":  # "Save and next": straight to the top of the worklist
+        next_id = svc.next_unreviewed(exclude_id=diagnosis_id)
+        if next_id is not None:
+            return redirect(url_for("assess.result", diagnosis_id=next_id))
+        flash("The worklist is empty: every assessment has been reviewed.", "success")
+        return redirect(url_for("assess.worklist"))
     return redirect(url_for("assess.result", diagnosis_id=diagnosis_id))
 
 
@@ -109,25 +126,29 @@ def explanation(diagnosis_id: int):
 @bp.get("/worklist")
 @roles_required("clinician")
 def worklist():
-    page = db.paginate(svc.worklist_query(), page=page_arg(request.args), per_page=PER_PAGE,
-                       error_out=False)
+    form = WorklistFilterForm(request.args)
+    valid = form.validate()
+    level, source = (form.level.data or None, form.source.data or None) if valid else (None, None)
+    page = db.paginate(svc.worklist_query(level=level, source=source), page=page_arg(request.args),
+                       per_page=PER_PAGE, error_out=False)
     svc.audit_list(current_user, [d.id for d in page.items], "worklist")
-    return render_template("assess/worklist.html", page=page)
+    args = {k: v for k, v in request.args.items() if k in ("level", "source") and v}
+    return render_template("assess/worklist.html", page=page, form=form, args=args)
 
 
 @bp.get("/history")
 @roles_required("clinician", "admin")
 def history():
     form = HistoryFilterForm(request.args)
-    filters = svc.HistoryFilter()
-    if form.validate():
-        filters = svc.HistoryFilter(q=form.q.data or None, level=form.level.data or None,
-                                    reviewed=form.reviewed.data or None, date_from=form.date_from.data,
-                                    date_to=form.date_to.data)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    if not form.validate():  # e.g. a reversed date range: say so rather than list something else
+        return render_template("assess/history.html", page=None, form=form, args=args), 422
+    filters = svc.HistoryFilter(q=form.q.data or None, level=form.level.data or None,
+                                source=form.source.data or None, reviewed=form.reviewed.data or None,
+                                date_from=form.date_from.data, date_to=form.date_to.data)
     page = db.paginate(svc.history_query(filters), page=page_arg(request.args), per_page=PER_PAGE,
                        error_out=False)
     svc.audit_list(current_user, [d.id for d in page.items], "history")
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("assess/history.html", page=page, form=form, args=args)
 
 

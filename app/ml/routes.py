@@ -11,17 +11,20 @@ from flask import Response, abort, current_app, flash, jsonify, redirect, render
 from flask_login import current_user
 
 from app.access import roles_required
+from app.api.pagination import page_arg
 from app.ml import bp
 from app.ml.forms import CancelTrainingForm, ExportForm, PromoteForm, RollbackForm, ScanForm, TrainForm
 from app.services import registry, training_jobs
-from app.services.active_learning import build_queue
-from app.services.agreement import CHARTS, agreement_report, audit_view, render_chart
+from app.services.active_learning import build_queue, queue_size
+from app.services.agreement import CHARTS, SMALL_SAMPLE, agreement_report, audit_view, render_chart
 from app.services.export_cases import export_to_bytes
+from app.templating import hide_paths
 
 MODEL_ROLES = ("ml", "admin")
 AGREEMENT_ROLES = ("ml", "admin", "clinician")
 QUEUE_ROLES = ("clinician", "ml")
 DAY_CHOICES = (30, 90, 365, 0)  # 0: all time
+QUEUE_PER_PAGE = 20
 DEFAULT_DAYS = 365
 
 
@@ -236,6 +239,7 @@ def train():
 def training_job_json(job_id: str):
     job = _job_or_404(job_id)
     body = job.as_dict()
+    body["log_tail"] = [hide_paths(line) for line in body.get("log_tail") or []]  # no server folders on pages
     served = registry.served_version()
     body["served"] = served.version if served else None
     body["version_url"] = url_for("ml.version_detail", version=job.version) if job.version else None
@@ -283,7 +287,8 @@ def agreement():
     days = _days()
     report = agreement_report(days or None)
     audit_view(report, days or None)
-    return render_template("ml/agreement.html", report=report, days=days, day_choices=DAY_CHOICES, charts=CHARTS)
+    return render_template("ml/agreement.html", report=report, days=days, day_choices=DAY_CHOICES, charts=CHARTS,
+                           small_sample=SMALL_SAMPLE)
 
 
 @bp.get("/agreement/charts/<name>.png")
@@ -316,7 +321,11 @@ def review_url(diagnosis_id: int) -> str | None:
 def queue():
     deidentify = current_user.role != "clinician"
     rescore = request.args.get("rescore") == "1"
-    items = build_queue(deidentify=deidentify, rescore=rescore)
+    total = queue_size()
+    pages = max(1, -(-total // QUEUE_PER_PAGE))
+    page = min(page_arg(request.args), pages)
+    items = build_queue(deidentify=deidentify, rescore=rescore, limit=QUEUE_PER_PAGE, offset=(page - 1) * QUEUE_PER_PAGE)
     links = {it.diagnosis_id: review_url(it.diagnosis_id) for it in items} if not deidentify else {}
     return render_template("ml/queue.html", items=items, deidentify=deidentify, rescore=rescore, links=links,
-                           holder=_holder())
+                           holder=_holder(), page=page, pages=pages, total=total,
+                           first_rank=(page - 1) * QUEUE_PER_PAGE)

@@ -103,12 +103,10 @@ def _rescore(items: list[QueueItem], texts: dict[int, str]) -> None:
     if not todo:
         return
     batch = [texts[it.diagnosis_id] for it in todo]
-    try:  # the inference thread owns the classifier calls (tokenizers are not thread-safe)
-        from app.services.inference import get_batcher
+    # the inference thread owns the classifier calls (tokenizers are not thread-safe)
+    from app.services.inference import get_batcher
 
-        preds = get_batcher(current_app).run(loaded.classifier, lambda: loaded.classifier.predict(batch, top_k=3))
-    except ImportError:  # pragma: no cover - the inference service is part of the app
-        preds = loaded.classifier.predict(batch, top_k=3)
+    preds = get_batcher(current_app).run(loaded.classifier, lambda: loaded.classifier.predict(batch, top_k=3))
     for it, pred in zip(todo, preds, strict=True):
         if not pred:
             continue
@@ -122,7 +120,15 @@ def _rescore(items: list[QueueItem], texts: dict[int, str]) -> None:
                               f"{old or 'nothing'}")
 
 
-def build_queue(*, deidentify: bool, limit: int = 50, rescore: bool = False, audit: bool = True) -> list[QueueItem]:
+def queue_size() -> int:
+    """How many unreviewed assessments the queue ranks (for its pages)."""
+    n = db.session.scalar(db.select(db.func.count(Diagnosis.id)).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+                          .where(Review.id.is_(None))) or 0
+    return min(n, CANDIDATE_CAP)
+
+
+def build_queue(*, deidentify: bool, limit: int = 50, rescore: bool = False, audit: bool = True,
+                offset: int = 0) -> list[QueueItem]:
     """Unreviewed assessments ranked by how much a clinician's label would teach the model.
 
     `deidentify` (the ML role's view, app/services/deid.py): scrubbed text, no patient name. The read is audited
@@ -154,10 +160,10 @@ def build_queue(*, deidentify: bool, limit: int = 50, rescore: bool = False, aud
         ))
     items.sort(key=lambda it: (-it.score, -it.diagnosis_id))
     if rescore:
-        head = items[: max(limit * 2, limit)]
+        head = items[: offset + limit * 2]
         _rescore(head, raw_text)
         items = sorted(head, key=lambda it: (-it.score, -it.diagnosis_id)) + items[len(head):]
-    items = items[:limit]
+    items = items[offset:offset + limit]
     if deidentify:
         cache: dict[int, str] = {}
         by_id = {d.id: d for d in candidates}

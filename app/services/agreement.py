@@ -20,6 +20,7 @@ from app.services.deid import people_names, scrub_text
 from models import Diagnosis, Disease, Review, db
 
 MAX_NOTES = 15
+SMALL_SAMPLE = 30  # below this many reviews, rates are shown with a warning
 
 
 @dataclass
@@ -58,6 +59,19 @@ class AgreementReport:
     corrections: list[tuple[str, str, int]] = field(default_factory=list)  # (ai label, final label, count)
     notes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # outcome -> [{ai, final, note}]
     names: dict[str, str] = field(default_factory=dict)  # icd10 -> condition name
+    # Urgency: reviews that recorded the clinician's level, how many agreed with the AI's, and the changes.
+    urgency_n: int = 0
+    urgency_agree: int = 0
+    urgency_changes: list[tuple[str, str, int]] = field(default_factory=list)  # (AI level, clinician level, count)
+
+    @property
+    def urgency_rate(self) -> float | None:
+        return self.urgency_agree / self.urgency_n if self.urgency_n else None
+
+    @property
+    def small_sample(self) -> bool:
+        """Fewer reviews than SMALL_SAMPLE: the percentages move a lot with each case."""
+        return self.overall.n < SMALL_SAMPLE
 
     @property
     def empty(self) -> bool:
@@ -92,6 +106,7 @@ def agreement_report(days: int | None = None, now: datetime | None = None) -> Ag
             Diagnosis.id, Diagnosis.created_at, Diagnosis.model_version, Diagnosis.differential, Diagnosis.abstained,
             Diagnosis.patient_id, Diagnosis.entered_by_id,
             Review.outcome, Review.final_icd10, Review.final_disease, Review.note, Review.reviewer_id,
+            Diagnosis.triage_level.label("ai_level"), Review.triage_level.label("clinician_level"),
         )
         .outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
         .order_by(Diagnosis.created_at)
@@ -105,6 +120,7 @@ def agreement_report(days: int | None = None, now: datetime | None = None) -> Ag
     corrections: Counter[tuple[str, str]] = Counter()
     notes: dict[str, list[dict[str, Any]]] = {"corrected": [], "rejected": []}
     name_cache: dict[int, str] = {}
+    urgency_changes: Counter[tuple[str, str]] = Counter()
 
     for row in db.session.execute(q):
         codes = _codes(row.differential)
@@ -119,6 +135,12 @@ def agreement_report(days: int | None = None, now: datetime | None = None) -> Ag
             b.abstained += bool(row.abstained)
         if row.outcome is None:
             continue
+        if row.clinician_level:
+            report.urgency_n += 1
+            if row.clinician_level == row.ai_level:
+                report.urgency_agree += 1
+            else:
+                urgency_changes[(row.ai_level, row.clinician_level)] += 1
         final = final_label(row.differential, row.outcome, row.final_icd10)
         top1 = final is not None and bool(codes) and codes[0] == final
         top3 = final is not None and final in codes[:3]
@@ -135,7 +157,7 @@ def agreement_report(days: int | None = None, now: datetime | None = None) -> Ag
             corrections[(ai, final)] += 1
         if row.outcome in notes and row.note and row.note.strip():
             people = people_names((row.patient_id, row.entered_by_id, row.reviewer_id), name_cache)
-            notes[row.outcome].append({"ai": ai, "final": final, "note": scrub_text(row.note, people)[:300]})
+            notes[row.outcome].append({"ai": ai, "final": final, "note": scrub_text(row.note, people, strict=True)[:300]})
 
     report.weekly = sorted(weekly.items())
     report.by_condition = sorted(
@@ -145,6 +167,7 @@ def agreement_report(days: int | None = None, now: datetime | None = None) -> Ag
     report.corrections = [(a, f, n) for (a, f), n in corrections.most_common(15)]
     report.notes = {k: list(reversed(v))[:MAX_NOTES] for k, v in notes.items()}  # newest first
     report.names = names
+    report.urgency_changes = [(a, c, n) for (a, c), n in urgency_changes.most_common()]
     return report
 
 

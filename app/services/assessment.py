@@ -22,14 +22,20 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import case, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.services import audit
 from app.services.acuity import read_person
 from app.services.explain import findings_for, has_symptom_content, symptom_vocabulary
 from app.services.inference import ModelUnavailable, predict
+from app.services.interview import current_differential as interview_differential
+from app.services.interview import decorate_body as interview_body
+from app.services.interview import findings_with_answers as interview_findings
+from app.services.interview import initial_state as initial_interview
+from app.services.interview import moved_for_display as interview_moved
 from app.services.links import external_url
 from app.services.priors import apply_priors
+from app.services.semantic import semantic_for
 from app.services.triage import RedFlagIndex, TriageResult, triage
 from app.services.vitals import VitalsError, clean_vitals
 from models import Diagnosis, Disease, Review, User, db
@@ -81,6 +87,10 @@ class ModelUnavailableError(AssessmentError):
     def __init__(self, message: str, triage_result: TriageResult):
         super().__init__(message)
         self.triage = triage_result
+
+
+class NoSymptomContent(InvalidInput):
+    """The text names no symptom and raises no alarm: ask again rather than store an empty record."""
 
 
 class NotFound(AssessmentError):
@@ -269,8 +279,14 @@ def create_assessment(
     source: str = "clinician",
     vitals: Any = None,
     risk_factors: Any = None,
+    ask_again_without_symptoms: bool = False,
 ) -> Diagnosis:
-    """Validate, predict, abstain or rank, triage, store and audit; returns the committed row."""
+    """Validate, predict, abstain or rank, triage, store and audit; returns the committed row.
+
+    With `ask_again_without_symptoms` (the patient's page) a text with no symptom content
+    ("asdf") that raises no red flag and no urgency is refused with NoSymptomContent: nothing is
+    stored, and the person is asked to describe what they feel.
+    """
     text, age, sex = clean_input(symptoms, age, sex)
     vitals, risk_factors = clean_risk_inputs(vitals, risk_factors)
     kb = knowledge_snapshot()
@@ -291,8 +307,9 @@ def create_assessment(
         ranked.append({"disease": disease.name if disease else p.disease, "icd10": p.icd10,
                        "probability": round(float(p.probability), 4)})
     person = read_person(text, age, sex, risk_factors)
-    differential, excluded = apply_priors(ranked, lambda code: getattr(kb.by_code.get(code), "demographics", None),
-                                          person, TOP_K)
+    pool, excluded = apply_priors(ranked, lambda code: getattr(kb.by_code.get(code), "demographics", None),
+                                  person, PRIOR_POOL)
+    differential = pool[:TOP_K]  # the pool stays with the interview: follow-up answers may lift a lower one
     top = differential[0]["probability"] if differential else 0.0
     threshold = float(current_app.config.get("ABSTAIN_THRESHOLD", 0.35))
     abstain_reason = None
@@ -304,11 +321,17 @@ def create_assessment(
         abstain_reason = ABSTAIN_LOW_CONFIDENCE
     abstained = abstain_reason is not None
 
+    semantic = semantic_for(loaded.classifier)  # red flags and findings by meaning (None: a --tiny model)
     result = triage(text, differential, kb.diseases, abstained=abstained, flag_index=kb.flag_index, age=age, sex=sex,
-                    vitals=vitals, risk_factors=risk_factors, person=person)
+                    vitals=vitals, risk_factors=risk_factors, person=person, semantic=semantic)
+    if (ask_again_without_symptoms and abstain_reason == ABSTAIN_NO_SYMPTOMS and not result.red_flags
+            and result.level not in ("emergency", "urgent")):
+        message = ("We could not find any symptoms in what you wrote. Please describe what you feel and where, "
+                   "and since when (for example: 'a sore throat and a cough for three days').")
+        raise NoSymptomContent(message, {"symptoms": [message]})
     explanation = {
         "abstain_reason": abstain_reason,
-        "findings": findings_for(text, differential, kb.by_code),
+        "findings": findings_for(text, differential, kb.by_code, semantic),
         "excluded_by_demographics": excluded,
         "scope_fit": getattr(predictions, "fit", None),
         "red_flags": result.red_flags,
@@ -333,6 +356,7 @@ def create_assessment(
         risk_factors=risk_factors or None,
         triage_detail={"news2": result.news2, "rules": result.rules, "person": result.person,
                        "from_rules": result.from_rules},
+        interview=initial_interview(pool),
     )
     # Known for a new row: set them so that reading them back needs no queries.
     diagnosis.patient, diagnosis.entered_by, diagnosis.review = patient, actor, None
@@ -398,19 +422,36 @@ def get_for(user: User, diagnosis_id: int, *, audit_read: bool = True) -> Diagno
 
 
 def differential_for_display(diagnosis: Diagnosis) -> list[dict[str, Any]]:
-    """The ranked list with disease records joined by ICD-10 code (name, urgency, advice)."""
+    """The ranked list with disease records joined by ICD-10 code (name, urgency, advice).
+
+    Rows after the first that round to 0% are left out: a "0%" possibility is noise on a
+    clinician's screen and confusing on a patient's; the first is kept (shown as "<1%"). `plain_name` is the lay name first ("Heart attack (myocardial
+    infarction)"), for patients and their PDF.
+    """
+    from app.services.plain_names import local_emergency_number, plain_name
+
+    number = current_app.config.get("EMERGENCY_NUMBER")
     by_code = knowledge_snapshot().by_code
     findings = (diagnosis.explanation or {}).get("findings") or {}
+    follow_up = interview_moved(diagnosis)
     rows = []
-    for item in diagnosis.differential or []:
+    for item in interview_differential(diagnosis):  # after follow-up answers, if any
         disease = by_code.get(item.get("icd10"))
+        if item.get("icd10") not in findings and disease is not None:  # lifted into the list by an answer
+            findings = {**findings, item["icd10"]: findings_for(diagnosis.symptoms or "", [item], by_code)[item["icd10"]]}
+        percent = round(100 * float(item.get("probability") or 0))
+        if percent <= 0 and rows:
+            continue
         rows.append({
             **item,
-            "percent": round(100 * float(item.get("probability") or 0)),
-            "description": getattr(disease, "description", ""),
-            "precautions": getattr(disease, "precautions", []),
+            "percent": percent if percent > 0 else "<1",
+            "plain_name": plain_name(str(item.get("disease") or ""), item.get("icd10")),
+            "description": local_emergency_number(getattr(disease, "description", ""), number),
+            "precautions": [local_emergency_number(p, number) for p in getattr(disease, "precautions", [])],
             "urgency": getattr(disease, "urgency", None),
-            "findings": findings.get(item.get("icd10")) or {"present": [], "absent": [], "not_mentioned": []},
+            "findings": interview_findings(diagnosis, findings.get(item.get("icd10"))
+                                           or {"present": [], "absent": [], "not_mentioned": []}),
+            "moved": follow_up.get(item.get("icd10"), []),  # "ranked higher because you said yes to: ..."
         })
     return rows
 
@@ -423,8 +464,10 @@ def review_dict(review: Review | None, *, deidentify: bool = False) -> dict[str,
         "final_icd10": review.final_icd10,
         "final_disease": review.final_disease,
         "created_at": _iso(review.created_at),
+        "triage_level": review.triage_level,  # the clinician's urgency, beside the AI's
     }
     if not deidentify:
+        body["triage_reason"] = review.triage_reason
         body["note"] = review.note
         body["reviewer"] = ({"id": review.reviewer.id, "email": review.reviewer.email, "name": review.reviewer.name}
                             if review.reviewer else None)
@@ -432,7 +475,7 @@ def review_dict(review: Review | None, *, deidentify: bool = False) -> dict[str,
 
 
 def to_dict(diagnosis: Diagnosis, *, deidentify: bool = False) -> dict[str, Any]:
-    """The API body (DESIGN.md); de-identified for ML staff (app/services/deid.py): salted case id,
+    """The API body (docs/ARCHITECTURE.md, OpenAPI); de-identified for ML staff (app/services/deid.py): salted case id,
     month, age band, scrubbed text and explanation, no patient or staff identity, no notes."""
     explanation = diagnosis.explanation or {}
     body: dict[str, Any] = {
@@ -451,12 +494,13 @@ def to_dict(diagnosis: Diagnosis, *, deidentify: bool = False) -> dict[str, Any]
         "out_of_scope": bool(diagnosis.out_of_scope),
         "vitals": dict(diagnosis.vitals or {}),
         "risk_factors": dict(diagnosis.risk_factors or {}),
-        "explanation": explanation,
+        "explanation": _with_highlights(explanation),  # the same highlighted words as the page
         "abstained": bool(diagnosis.abstained),
         "abstain_message": ABSTAIN_MESSAGES.get(explanation.get("abstain_reason")) if diagnosis.abstained else None,
         "disclaimer": DISCLAIMER,
         "review": review_dict(diagnosis.review, deidentify=deidentify),
     }
+    body = interview_body(diagnosis, body)  # follow-up questions: the updated differential and the answers
     if deidentify:  # the same de-identified view as the case export and the /ml pages
         from app.services.deid import assessment_view
 
@@ -487,10 +531,25 @@ URGENCY_ORDER = case(
 )
 
 
-def worklist_query():
-    """Unreviewed assessments: emergency first, then the oldest first."""
-    return (select(Diagnosis).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+def worklist_query(level: str | None = None, source: str | None = None):
+    """Unreviewed assessments: emergency first, then the oldest first (optionally one level or source)."""
+    stmt = (select(Diagnosis).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+            .options(selectinload(Diagnosis.patient))
             .where(Review.id.is_(None)).order_by(URGENCY_ORDER, Diagnosis.created_at.asc(), Diagnosis.id.asc()))
+    if level:
+        stmt = stmt.where(Diagnosis.triage_level == level)
+    if source:
+        stmt = stmt.where(Diagnosis.source == source)
+    return stmt
+
+
+def next_unreviewed(exclude_id: int | None = None) -> int | None:
+    """The id of the case at the top of the worklist ("save and next"), other than `exclude_id`."""
+    stmt = (select(Diagnosis.id).outerjoin(Review, Review.diagnosis_id == Diagnosis.id).where(Review.id.is_(None))
+            .order_by(URGENCY_ORDER, Diagnosis.created_at.asc(), Diagnosis.id.asc()).limit(1))
+    if exclude_id is not None:
+        stmt = stmt.where(Diagnosis.id != exclude_id)
+    return db.session.scalar(stmt)
 
 
 @dataclass
@@ -498,6 +557,7 @@ class HistoryFilter:
     q: str | None = None
     level: str | None = None
     reviewed: str | None = None  # "yes" | "no" | None
+    source: str | None = None  # "clinician" | "self" | None
     date_from: date | None = None
     date_to: date | None = None
     patient_id: int | None = None
@@ -505,13 +565,16 @@ class HistoryFilter:
 
 def history_query(f: HistoryFilter):
     """Newest first, filtered by text, triage level, review state and date range."""
-    stmt = select(Diagnosis).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+    stmt = (select(Diagnosis).outerjoin(Review, Review.diagnosis_id == Diagnosis.id)
+            .options(selectinload(Diagnosis.patient), selectinload(Diagnosis.review)))
     if f.patient_id is not None:
         stmt = stmt.where(Diagnosis.patient_id == f.patient_id)
     if f.q:
         stmt = stmt.where(func.lower(Diagnosis.symptoms).contains(f.q.strip().lower(), autoescape=True))
     if f.level:
         stmt = stmt.where(Diagnosis.triage_level == f.level)
+    if f.source:
+        stmt = stmt.where(Diagnosis.source == f.source)
     if f.reviewed == "yes":
         stmt = stmt.where(Review.id.is_not(None))
     elif f.reviewed == "no":
@@ -555,7 +618,7 @@ def explanation_for(diagnosis: Diagnosis) -> dict[str, Any]:
 
     explanation = dict(diagnosis.explanation or {})
     if explanation.get("attributions") or not diagnosis.differential:
-        return explanation
+        return _with_highlights(explanation)
     app = current_app._get_current_object()
     try:
         loaded = current_model(app)
@@ -589,4 +652,14 @@ def explanation_for(diagnosis: Diagnosis) -> dict[str, Any]:
     diagnosis.explanation = explanation
     flag_modified(diagnosis, "explanation")
     db.session.commit()
-    return explanation
+    return _with_highlights(explanation)
+
+
+def _with_highlights(explanation: dict[str, Any]) -> dict[str, Any]:
+    """The explanation as shown: highlighted words only where they carry the suggestion (a copy)."""
+    from app.services.highlights import DEFAULT_MIN_ATTRIBUTION, select_highlights
+
+    if not explanation.get("attributions"):
+        return explanation
+    minimum = float(current_app.config.get("EXPLANATION_MIN_ATTRIBUTION", DEFAULT_MIN_ATTRIBUTION))
+    return {**explanation, "attributions": select_highlights(explanation["attributions"], minimum)}

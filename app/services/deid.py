@@ -149,7 +149,7 @@ def explanation_view(explanation: dict[str, Any] | None, text: str, names: Itera
 VIEW_FIELDS = ("created_at", "model_version", "source", "symptoms", "sex", "differential", "top_probability", "triage",
                "out_of_scope", "vitals", "risk_factors", "explanation", "abstained", "abstain_message", "disclaimer",
                "review")
-REVIEW_FIELDS = ("outcome", "final_icd10", "final_disease", "created_at")
+REVIEW_FIELDS = ("outcome", "final_icd10", "final_disease", "created_at", "triage_level")  # not the reason: free text
 
 
 def assessment_view(diagnosis: Diagnosis, body: dict[str, Any]) -> dict[str, Any]:

@@ -266,6 +266,13 @@ def create_disease(data: Mapping[str, Any], *, actor=None) -> Disease:
     return disease
 
 
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of a field's value (lists and dicts copied, so later edits do not change it)."""
+    import copy
+
+    return copy.deepcopy(value)
+
+
 def update_disease(disease: Disease, data: Mapping[str, Any], *, actor=None) -> list[str]:
     """Full update with the same rules as create; returns the changed field names (audited).
 
@@ -275,10 +282,13 @@ def update_disease(disease: Disease, data: Mapping[str, Any], *, actor=None) -> 
     if isinstance(data.get("extra"), Mapping):
         clean["extra"] = dict(data["extra"])
     changed = [k for k, v in clean.items() if getattr(disease, k) != v]
+    # The audit trail keeps what each changed field was and became (knowledge-base data, not patient data).
+    changes = {k: {"before": _plain(getattr(disease, k)), "after": _plain(clean[k])} for k in changed}
     for k in changed:
         setattr(disease, k, clean[k])
     if changed:
-        record("disease.update", "disease", disease.id, actor=actor, icd10=disease.icd10, fields=changed)
+        record("disease.update", "disease", disease.id, actor=actor, icd10=disease.icd10, fields=changed,
+               changes=changes)
         _commit_or_conflict()
     return changed
 

@@ -230,6 +230,49 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(last)
 
 
+# knowledge-base fields that are about its authors and sources, not clinical words
+_KB_SKIP_KEYS = frozenset({"source", "sources", "author", "by", "reviewer", "reviewed", "review_date", "date",
+                           "_about", "about"})
+
+
+@lru_cache(maxsize=1)
+def _clinical_words() -> frozenset[str]:
+    """Every word of the knowledge base's files (condition names, aliases, symptoms, lay phrases,
+    red flags, advice), lower case. The strict mode never takes one of them for a name on its own:
+    "Kidney stone", "Black stools", "Deep vein thrombosis", "Harm to self" are what a staff note is
+    about ("kidney", "black", "deep", "harm" are also in Faker's name lists)."""
+    import json
+    from pathlib import Path
+
+    import knowledge
+
+    first, _ = _name_lists()
+    words: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            for m in _TOKEN.finditer(node):
+                word = m.group(0)
+                # an everyday word ("kidney"), or an eponym that is no first name ("Parkinson"); a first
+                # name the knowledge base only writes capitalised ("St John's wort") stays a name
+                if not word[:1].isupper() or _key(word) not in first:
+                    words.add(_key(word))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if k not in _KB_SKIP_KEYS:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for path in sorted(Path(knowledge.__file__).parent.rglob("*.json")):
+        try:
+            walk(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):  # pragma: no cover - a broken file only narrows the exception list
+            continue
+    return frozenset(words)
+
+
 def _key(token: str) -> str:
     t = token.lower().replace("’", "'")
     return t[:-2] if t.endswith("'s") else t
@@ -255,9 +298,15 @@ def _in_list(k: str, names: frozenset[str]) -> bool:
     return k in names or ("-" in k and all(p in names for p in k.split("-") if p))
 
 
-def find_names(text: str) -> list[Span]:
+def find_names(text: str, strict: bool = False) -> list[Span]:
+    """Person names in `text`. `strict` is for staff notes shown de-identified (review notes on the
+    agreement dashboard): there a listed first name or surname is a name wherever it stands
+    ("Karen says...", "talked to Peter", "husband (Tom)", "pt jane doe") unless it is a word of the
+    knowledge base ("Kidney stone", "Black stools": `_clinical_words`); a patient's symptom text
+    keeps the default, which spares places and sentence openers."""
     first, last = _name_lists()
     places = _places()
+    clinical = _clinical_words() if strict else frozenset()
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     spans: list[Span] = []
     i = 0
@@ -327,6 +376,16 @@ def find_names(text: str) -> list[Span]:
             elif not _sentence_start(text, start) and k not in _COMMON:
                 # 4. a capitalised first name inside a sentence: "..., Ruby, age 3"
                 hit_end = after
+        if strict and hit_end is None and k not in _COMMON and len(k) >= 3:
+            if cap and (_in_list(k, first) or k in last) and k not in clinical:
+                hit_end = extend(i)  # 6. strict: any listed name, at a sentence start or after "to"
+            elif cap and prev and prev_key in _RELATIONS and re.fullmatch(r"\s*\(\s*", between):
+                hit_end = extend(i)  # "husband (Tom)"
+            elif not cap and prev_key in ("pt", "patient", "pts") and _in_list(k, first):
+                hit_end = i + 1  # "pt jane doe": clinical shorthand in lower case
+                while hit_end < n and hit_end <= i + 3 and re.fullmatch(r"\s+", gap(hit_end - 1, hit_end)) \
+                        and _in_list(_key(tokens[hit_end][2]), first | last) and _key(tokens[hit_end][2]) not in _COMMON:
+                    hit_end += 1
         # 5. an unlisted capitalised word and a listed surname inside a sentence: "..., Sadia Begum"
         if (hit_end is None and cap and k not in _COMMON and len(k) >= 3 and not _sentence_start(text, start)
                 and i + 1 < n and re.fullmatch(r"[ \t]+", gap(i, i + 1)) and _is_cap(tokens[i + 1][2])
@@ -334,7 +393,7 @@ def find_names(text: str) -> list[Span]:
             hit_end = extend(i)
         if hit_end is not None and hit_end == i + 1 and not (prev and prev_key in _TITLES):
             # a lone word: not a place ("from Bali") or an eponym ("Murphy's sign", "pouch of Douglas")
-            if _PLACE_BEFORE.search(text[max(0, start - 30):start]) or _EPONYM_AFTER.match(text, end) \
+            if (not strict and _PLACE_BEFORE.search(text[max(0, start - 30):start])) or _EPONYM_AFTER.match(text, end) \
                     or _EPONYM_BEFORE.search(text[max(0, start - 30):start]):
                 hit_end = None
         if hit_end is not None:
@@ -443,11 +502,11 @@ def _known_name_spans(text: str, names: Iterable[str]) -> list[Span]:
     return out
 
 
-def find_spans(text: str, names: Iterable[str] = ()) -> list[Span]:
+def find_spans(text: str, names: Iterable[str] = (), strict: bool = False) -> list[Span]:
     """The identifiers in `text`, merged where they overlap, in order (`names`: known people)."""
     if not text:
         return []
-    spans = _library_spans(text) + _regex_spans(text) + find_names(text) + _known_name_spans(text, names)
+    spans = _library_spans(text) + _regex_spans(text) + find_names(text, strict) + _known_name_spans(text, names)
     spans.sort(key=lambda s: (s.start, -s.end))
     merged: list[list[Any]] = []
     for s in spans:
@@ -464,11 +523,12 @@ def find_spans(text: str, names: Iterable[str] = ()) -> list[Span]:
 _SPACES = re.compile(r"[ \t]+")
 
 
-def scrub_text(text: str | None, names: Iterable[str] = ()) -> str:
-    """`text` with every identifier found replaced by its placeholder ("[email]", "[name]", ...)."""
+def scrub_text(text: str | None, names: Iterable[str] = (), strict: bool = False) -> str:
+    """`text` with every identifier found replaced by its placeholder ("[email]", "[name]", ...);
+    `strict` for staff notes (see `find_names`)."""
     text = text or ""
     out, pos = [], 0
-    for s in find_spans(text, names):
+    for s in find_spans(text, names, strict):
         out.append(text[pos:s.start])
         out.append(PLACEHOLDERS[s.kind])
         pos = s.end

@@ -71,12 +71,14 @@
         opt.hidden = !show;
         if (show && opt.value && !firstMatch) { firstMatch = opt; }
       });
-      if (firstMatch && q) { select.value = firstMatch.value; }
+      if (firstMatch && q) { select.value = firstMatch.value; chooseCorrected(); }
     });
-    select.addEventListener("change", function () {
+    // Picking (or typing towards) another condition is a correction: say so in the outcome.
+    function chooseCorrected() {
       var corrected = document.querySelector("input[name=outcome][value=corrected]");
       if (select.value && corrected) { corrected.checked = true; }
-    });
+    }
+    select.addEventListener("change", chooseCorrected);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

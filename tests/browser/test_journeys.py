@@ -78,7 +78,7 @@ def test_clinician_assesses_reviews_and_corrects(page, live_server, make_account
     page.select_option("select[name=final_icd10]", index=1)
     chosen = page.locator("select[name=final_icd10] option:checked").inner_text()
     page.fill("textarea[name=note]", "ECG shows ST elevation — corrected.")
-    page.click("form[action$='/review'] [type=submit]")
+    page.click("form[action$='/review'] button[type=submit]:not([name])")  # not "Save and next"
     page.wait_for_url(re.compile(rf"/clinic/assessments/{diagnosis_id}$"))
     expect(page.locator("body")).to_contain_text("Your review is saved")
     expect(page.locator("main")).to_contain_text(chosen.split(" (")[0])

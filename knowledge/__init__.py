@@ -21,6 +21,8 @@ DEFAULT_PATH = Path(__file__).with_name("diseases.json")
 CONDITIONS_DIR = Path(__file__).with_name("conditions")
 
 ICD10_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
+# The one definition of the urgency levels (most urgent first) and of the levels a red flag may have;
+# models/, app/ and training/ import them from here (knowledge/ is the lowest layer, docs/ARCHITECTURE.md).
 URGENCY_LEVELS = ("emergency", "urgent", "routine", "self_care")
 RED_FLAG_LEVELS = ("emergency", "urgent")
 SEXES = ("any", "female", "male")

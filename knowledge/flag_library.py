@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from knowledge import RED_FLAG_LEVELS
+
 LIBRARY_DIR = Path(__file__).with_name("red_flags")
 CONCEPTS_FILE = "concepts.json"
-FLAG_LEVELS = ("emergency", "urgent")
+FLAG_LEVELS = RED_FLAG_LEVELS
 RISK_FACTORS = ("pregnant", "diabetes", "immunosuppressed", "anticoagulants", "recent_surgery")
 POPULATION_KEYS = {"age_min", "age_max", "sex", "pregnant", "risk_factors", "strict_age"}
 

@@ -6,10 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from knowledge import URGENCY_LEVELS
 from models import db
 from models._time import utcnow
 
-TRIAGE_LEVELS = ("emergency", "urgent", "routine", "self_care")  # most urgent first
+TRIAGE_LEVELS = URGENCY_LEVELS  # most urgent first; the one definition is knowledge.URGENCY_LEVELS
 REVIEW_OUTCOMES = ("accepted", "corrected", "rejected")
 
 

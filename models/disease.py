@@ -6,10 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from knowledge import URGENCY_LEVELS
 from models import db
 from models._time import utcnow
 
-URGENCY_LEVELS = ("emergency", "urgent", "routine", "self_care")
+__all__ = ["URGENCY_LEVELS", "Disease"]
 
 
 class Disease(db.Model):

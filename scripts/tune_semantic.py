@@ -26,7 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LEVELS = ("emergency", "urgent", "routine", "self_care")
+from knowledge import URGENCY_LEVELS as LEVELS  # noqa: E402
+
 DEV_SETS = [ROOT / "training/heldout/triage_dev.jsonl", ROOT / "tests/data/triage_probes.jsonl"]
 
 

@@ -151,10 +151,21 @@ def login_client(app, client, user: User) -> None:
         sess["_id"] = ident
 
 
+def make_users() -> dict[str, User]:
+    """One user per role (users['clinician'] etc.), committed in the current app's database."""
+    return {role: make_user(role) for role in ROLES}
+
+
+# Two fixture families, on purpose (helpers are imported one way: `from conftest import ...`):
+#   `app` / `users`               a bare app: empty knowledge base, no model (fast; most tests);
+#   `assess_app` / `assess_users` the same app serving the session's tiny model, knowledge base
+#                                 seeded (assessment, triage, interview tests; seeding costs time).
+# Both build users with `make_users`; `assess_users` adds a second patient.
+
 @pytest.fixture
 def users(app):
     """One user per role: users['clinician'] etc."""
-    return {role: make_user(role) for role in ROLES}
+    return make_users()
 
 
 @pytest.fixture
@@ -249,29 +260,22 @@ def smtp_server(app):
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real artifact from `python -m training train --tiny` on the project's knowledge base."""
-    out = tmp_path_factory.mktemp("tiny-model")
-    from training.cli import main as training_main
-
-    training_main(["train", "--tiny", "--output", str(out / "artifact"), "--epochs", "1",
-                   "--texts-per-condition", "12", "--seed", "1"])
-    path = out / "artifact"
-    if not (path / "labels.json").exists():  # the CLI may write DIR/<version>
-        candidates = [p for p in path.iterdir() if (p / "labels.json").exists()]
-        path = candidates[0]
-    return path
+    return train_tiny(tmp_path_factory.mktemp("tiny-model") / "artifact", 1, texts_per_condition=12)
 
 
 
 
 # -- learning loop (ML pages, registry, export): assessments, reviews, tiny model versions -------
 
-def train_tiny(output: Path, seed: int, *extra: str) -> Path:
-    """Train a real tiny artifact (`python -m training train --tiny`) and return its directory."""
+def train_tiny(output: Path, seed: int, *extra: str, texts_per_condition: int = 4) -> Path:
+    """Train a real tiny artifact (`python -m training train --tiny`) and return its directory.
+
+    The one tiny-model helper: `tiny_model_dir` and `tiny_model_pair` (session fixtures) use it."""
     from training.cli import main as training_cli  # the function `python -m training` runs
 
     before = {p.name for p in output.iterdir()} if output.is_dir() else set()
-    rc = training_cli(["train", "--tiny", "--output", str(output), "--epochs", "1", "--texts-per-condition", "4",
-                       "--seed", str(seed), "--no-progress", *extra])
+    rc = training_cli(["train", "--tiny", "--output", str(output), "--epochs", "1",
+                       "--texts-per-condition", str(texts_per_condition), "--seed", str(seed), "--no-progress", *extra])
     assert rc in (0, None), f"training failed with exit code {rc}"
     if (output / "labels.json").exists():
         return output
@@ -365,7 +369,7 @@ def assess_app(app_factory, tiny_model_dir, knowledge_base):
 @pytest.fixture
 def assess_users(assess_app):
     """Users of every role in `assess_app`, plus a second patient ('patient2')."""
-    made = {role: make_user(role) for role in ROLES}
+    made = make_users()
     made["patient2"] = make_user("patient", "patient2@example.org")
     return made
 

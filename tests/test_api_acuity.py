@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import bearer, make_user
+
 from app.services.seed import seed_diseases
 from models import Diagnosis, db
-from tests.conftest import bearer, make_user
 
 
 def _post(app, user, **body):

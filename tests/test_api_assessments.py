@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import bearer
 
 from app.services import assessment as svc
 from models import AuditEvent, Diagnosis, Review, db
-from tests.conftest import bearer
 
 
 def _self(users, who="patient", text="sneezing and a runny nose"):
@@ -85,8 +85,9 @@ def test_malformed_json_and_too_large(assess_app, assess_users):
 
 
 def test_no_model_503_with_triage(app_factory, knowledge_base):
+    from conftest import make_user
+
     from app.services.seed import seed_diseases
-    from tests.conftest import make_user
 
     application = app_factory()
     with application.app_context():

@@ -70,12 +70,25 @@ def test_failed_logins_get_one_message_and_no_token(client, users, email, passwo
     assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 0
 
 
+def test_failed_api_logins_are_audited_like_web_logins(client, users):
+    """The API uses the web login's password check: every failure is a user.login_failed event."""
+    client.post("/api/v1/tokens", headers=basic("clinician@example.org", "wrong-password-1"))
+    client.post("/api/v1/tokens", headers=basic("nobody@example.org", PASSWORD))
+    failed = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "user.login_failed")).all()
+    assert sorted(e.details["reason"] for e in failed) == ["bad_password", "unknown_account"]
+    assert all(e.details["channel"] == "api" for e in failed)
+    assert all("wrong-password-1" not in str(e.details) and PASSWORD not in str(e.details) for e in failed)
+    assert [e.target_id for e in failed if e.details["reason"] == "bad_password"] == [str(users["clinician"].id)]
+
+
 def test_inactive_user_gets_the_same_401(client, users):
     users["patient"].active = False
     db.session.commit()
     resp = client.post("/api/v1/tokens", headers=basic("patient@example.org", PASSWORD))
     assert resp.status_code == 401
     assert resp.get_json()["error"]["message"] == "Invalid e-mail or password."
+    failed = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "user.login_failed")).all()
+    assert [e.details["reason"] for e in failed] == ["inactive"]
 
 
 def test_no_credentials_is_401_json(client, users):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import client_for, make_user
 
 from app.services import assessment as svc
 from app.services.review import create_review
 from models import AuditEvent, Diagnosis, OutboxMessage, Review, db
-from tests.conftest import client_for, make_user
 
 
 def _new(app, users, text="fever and a dry cough for three days", **kw):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import pdf_text
 
 from app.services import assessment as svc
 from app.services.inference import MicroBatcher, get_batcher
 from app.services.review import AlreadyReviewed, create_review
 from models import AuditEvent, Diagnosis, Review, db
-from tests.conftest import pdf_text
 
 
 def _events(action):
@@ -82,8 +82,9 @@ def test_findings_present_absent_not_mentioned(assess_app, knowledge_base):
 
 
 def test_no_model_gives_503_error_with_rules_triage(app_factory, knowledge_base, tmp_path):
+    from conftest import make_user
+
     from app.services.seed import seed_diseases
-    from tests.conftest import make_user
 
     application = app_factory()
     with application.app_context():

@@ -13,11 +13,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import add_review, bearer, client_for, ddx, make_assessment
 
 from app.services import interview as iv
 from app.services.assessment import knowledge_snapshot
 from models import AuditEvent, Diagnosis, OutboxMessage, db
-from tests.conftest import add_review, bearer, client_for, ddx, make_assessment
 
 # -- hand-built knowledge bases ---------------------------------------------------------------------
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import client_for, pdf_text
 
 from app.services import assessment as svc
 from app.services.plain_names import local_emergency_number
 from models import Diagnosis, OutboxMessage, db
-from tests.conftest import client_for, pdf_text
 
 
 def _self(users, text, who="patient"):
@@ -100,8 +100,9 @@ def test_anonymous_is_sent_to_login(assess_app, assess_users):
 
 
 def test_no_model_patient_still_gets_urgency(app_factory, knowledge_base):
+    from conftest import make_user
+
     from app.services.seed import seed_diseases
-    from tests.conftest import make_user
 
     application = app_factory()
     with application.app_context():

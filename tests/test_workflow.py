@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from conftest import client_for, ddx, make_assessment, make_user, pdf_text
 
 from app.services import assessment as svc
 from app.services.agreement import agreement_report
@@ -15,7 +16,6 @@ from app.services.plain_names import plain_name
 from app.services.review import create_review
 from app.templating import emergency_tel, snippet, waited
 from models import AuditEvent, Diagnosis, Review, db
-from tests.conftest import client_for, ddx, make_assessment, make_user, pdf_text
 
 MI = ddx(("Myocardial infarction", "I21.9", 0.62), ("Angina", "I20.9", 0.2), ("Pneumonia", "J18.9", 0.003))
 
@@ -234,7 +234,7 @@ def test_patient_sees_a_clinicians_changed_urgency(assess_app, assess_users):
 
 
 def test_api_asks_a_patient_again_like_the_page(assess_app, assess_users):
-    from tests.conftest import bearer
+    from conftest import bearer
 
     c = assess_app.test_client()
     resp = c.post("/api/v1/assessments", headers=bearer(assess_users["patient"]), json={"symptoms": "asdf"})

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 from app.api import UTCDateTime, error_responses
 from app.api.auth import api_auth_required
 from app.extensions import limiter
+from app.services.accounts import authenticate
 from app.services.audit import record
 from app.services.rate_limits import account_failure_limit, account_key, auth_limit, mark_password_failure
 from models import ApiToken, User, db
@@ -22,8 +23,6 @@ from models._time import utcnow
 blp = Blueprint("tokens", __name__, description="Bearer tokens for the API (HTTP Basic to get one)")
 
 FAILED = "Invalid e-mail or password."
-# Verifying against a dummy hash when the e-mail is unknown keeps the response time the same.
-_DUMMY = User(email="nobody@invalid", name="", role="patient", password_hash="")
 
 
 class TokenSchema(Schema):
@@ -37,15 +36,9 @@ def _authenticate() -> User:
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         abort(401, message="Send your e-mail and password with HTTP Basic authentication.",
               headers={"WWW-Authenticate": 'Basic realm="api"'})
-    email = auth.username.strip().lower()
-    user = db.session.scalar(db.select(User).where(db.func.lower(User.email) == email)) if len(email) <= 254 else None
+    # The same check as the web login: timing kept for unknown e-mails, every failure audited.
+    user = authenticate(auth.username, auth.password, channel="api")
     if user is None:
-        if not _DUMMY.password_hash:
-            _DUMMY.set_password("not-a-real-password")
-        _DUMMY.check_password(auth.password)
-        mark_password_failure()
-        abort(401, message=FAILED, headers={"WWW-Authenticate": 'Basic realm="api"'})
-    if not user.check_password(auth.password) or not user.is_active:
         mark_password_failure()
         abort(401, message=FAILED, headers={"WWW-Authenticate": 'Basic realm="api"'})
     return user

@@ -178,8 +178,12 @@ def _burn_password_check(password: str) -> None:
     dummy.check_password(password)
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None (and a user.login_failed audit event, committed)."""
+def authenticate(email: str, password: str, *, channel: str = "web") -> User | None:
+    """The user for these credentials, or None (and a user.login_failed audit event, committed).
+
+    The one password check: the web login (channel "web") and the API token endpoint (channel
+    "api") both call it, so both audit their failures the same way.
+    """
     email = email or ""
     password = password or ""
     user = None
@@ -187,12 +191,12 @@ def authenticate(email: str, password: str) -> User | None:
         user = find_user_by_email(email)
     if user is None:
         _burn_password_check(password[:PASSWORD_MAX])
-        record("user.login_failed", "user", None, reason="unknown_account")
+        record("user.login_failed", "user", None, reason="unknown_account", channel=channel)
     elif not user.check_password(password):
-        record("user.login_failed", "user", user.id, reason="bad_password")
+        record("user.login_failed", "user", user.id, reason="bad_password", channel=channel)
         user = None
     elif not user.is_active:
-        record("user.login_failed", "user", user.id, reason="inactive")
+        record("user.login_failed", "user", user.id, reason="inactive", channel=channel)
         user = None
     db.session.commit()
     return user

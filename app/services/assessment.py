@@ -81,6 +81,9 @@ class InvalidInput(AssessmentError):
 
 
 class ModelUnavailableError(AssessmentError):
+    """An assessment refused for want of a model (503): raised from ``inference.ModelUnavailable``
+    and carrying the rules-only triage, so views and the API still show the urgency advice."""
+
     status = 503
     code = "model_unavailable"
 
@@ -387,11 +390,8 @@ def _commit_keeping_loaded() -> None:
 
 def notify_clinicians(diagnosis: Diagnosis) -> int:
     """E-mail every active clinician a link (no clinical details) to an urgent self-assessment."""
-    try:
-        from app.services.mail import send_email
-    except ImportError:  # the mail feature is not installed in this deployment
-        log.warning("mail service missing: clinicians not notified of assessment %s", diagnosis.id)
-        return 0
+    from app.services.mail import send_email
+
     link = external_url("assess.result", diagnosis_id=diagnosis.id)
     clinicians = db.session.scalars(
         select(User).where(User.role == "clinician", User.active.is_(True), User.deleted_at.is_(None))

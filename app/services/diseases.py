@@ -20,10 +20,10 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
 from app.services.audit import record
+from knowledge import RED_FLAG_LEVELS
 from models import URGENCY_LEVELS, Disease, db
 
 ICD10_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
-RED_FLAG_LEVELS = ("emergency", "urgent")
 # Control characters other than tab and newlines are never part of a clinical text.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -41,7 +41,12 @@ BACKGROUND_THREADS = 1  # batcher threads that may run background work at the sa
 
 
 class ModelUnavailable(RuntimeError):
-    """No model is loaded: the caller answers 503."""
+    """No model is loaded (inference layer, no HTTP meaning): callers fall back or re-raise.
+
+    The assessment service turns it into ``assessment.ModelUnavailableError`` (raised ``from``
+    this one), which adds the rules-only triage and the 503; other callers (word attributions,
+    the interview's matcher by meaning) catch it and do without the model.
+    """
 
 
 def default_threads(cpus: int | None = None) -> int:

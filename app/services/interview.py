@@ -1014,11 +1014,9 @@ def submit(diagnosis: Any, raw_answers: Any, actor: Any) -> dict[str, Any]:
 
 def _semantic_index(app: Any) -> Any:
     """The served model's red-flag matcher by meaning (as for the first description), or None."""
-    try:
-        from app.services.inference import ModelUnavailable, current_model
-        from app.services.semantic import semantic_for
-    except ImportError:
-        return None
+    from app.services.inference import ModelUnavailable, current_model
+    from app.services.semantic import semantic_for
+
     try:
         return semantic_for(current_model(app).classifier)
     except ModelUnavailable:

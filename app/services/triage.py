@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-LEVELS = ("emergency", "urgent", "routine", "self_care")  # most urgent first
+from knowledge import URGENCY_LEVELS as LEVELS  # most urgent first, defined once
+
 CONDITION_PROBABILITY = 0.2
 
 # -- text normalisation and negation -----------------------------------------------------------

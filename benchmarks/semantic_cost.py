@@ -3,9 +3,9 @@
     python benchmarks/semantic_cost.py --model instance/models/current [--limit 200]
 
 Side by side, one text at a time, on the unseen-wording texts: the baseline is the classifier's
-ranking alone (``Classifier.predict``); the project adds what ``create_assessment`` adds for
-meaning: the acuity layer with the semantic index (clauses embedded and compared with the
-library) and the condition findings by meaning for the top five. Prints p50 / p95 of each and
+ranking alone (``Classifier.predict``); the project does what ``create_assessment`` does for
+meaning: the clauses start embedding on a background thread (``SemanticIndex.prepare``) while
+the classifier ranks, then the acuity layer with the semantic index and findings by meaning. Prints p50 / p95 of each and
 their ratio, and the RSS after the library's phrase embeddings are in memory. The machine is
 noisy: read the ratio, not the milliseconds.
 """
@@ -50,11 +50,14 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         clf.predict([text], top_k=5)
         t1 = time.perf_counter()
+        base.append((t1 - t0) * 1000)
+        t0 = time.perf_counter()
+        semantic.prepare(text)  # as create_assessment: clauses embedded while the classifier runs
+        clf.predict([text], top_k=5)
         acuity.match(text, read_person(text), semantic=semantic)
         folded = fold(text)
         semantic.phrase_status(folded, ["shortness of breath", "chest pain", "fever", "headache", "cough"])
         t2 = time.perf_counter()
-        base.append((t1 - t0) * 1000)
         full.append((t2 - t0) * 1000)
 
     def q(xs, p):

@@ -134,3 +134,35 @@ def test_condition_findings_use_the_same_matcher(small):
     assert both["present"] == ["calf pain"] and both["absent"] == ["shortness of breath"]
     assert both["by_meaning"] == [{"term": "calf pain", "status": "present", "words": "my left calf is killing me",
                                    "similarity": both["by_meaning"][0]["similarity"]}]
+
+
+def test_clauses_prepared_in_the_background_are_embedded_once(small, encoder):
+    index, _ = small
+    calls = []
+
+    def counting(texts):
+        calls.append(list(texts))
+        return encoder(texts)
+
+    semantic = SemanticIndex(index.findings, counting)
+    calls.clear()
+    text = "There is swelling in the calf of my left leg and I am short of breath"
+    semantic.prepare(text)  # what create_assessment does before the classifier runs
+    hits = semantic.group_hits(fold(text))
+    assert hits and len(calls) == 1  # the background pass, reused
+
+
+def test_knowledge_base_phrases_warmed_at_load_are_not_embedded_in_a_request(small, encoder):
+    index, _ = small
+    calls = []
+
+    def counting(texts):
+        calls.append(list(texts))
+        return encoder(texts)
+
+    semantic = SemanticIndex(index.findings, counting)
+    semantic.warm_phrases([fold("pain in my calf").strip(), fold("calf pain").strip()])
+    calls.clear()
+    found = semantic.phrase_status(fold("my left calf is killing me"), ["pain in my calf", "calf pain"])
+    assert found and found[0] == "present"
+    assert calls == [["my left calf is killing me"]]  # only the description's clause

@@ -174,13 +174,7 @@ class OnnxEngine:
         logits = np.empty((len(ids), self._num_labels), dtype=np.float32)
         emb = np.empty((len(ids), self._embedding_dim), dtype=np.float32) if embed else None
         for batch in length_buckets([len(x) for x in ids], batch_size):
-            width = max(len(ids[i]) for i in batch)
-            input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, i in enumerate(batch):
-                input_ids[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1
-            feed = {"input_ids": input_ids, "attention_mask": mask}
+            feed = self._feed(ids, batch)
             pending = self._helper_pool().submit(self._embed, feed) if embed else None
             logits[batch] = session.run(None, feed)[0]
             if pending is not None:
@@ -194,14 +188,18 @@ class OnnxEngine:
         ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
         out = np.empty((len(ids), self._embedding_dim), dtype=np.float32)
         for batch in length_buckets([len(x) for x in ids], batch_size):
-            width = max(len(ids[i]) for i in batch)
-            input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, i in enumerate(batch):
-                input_ids[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1
-            out[batch] = self._embed({"input_ids": input_ids, "attention_mask": mask})
+            out[batch] = self._embed(self._feed(ids, batch))
         return out
+
+    def _feed(self, ids: list[list[int]], batch: list[int]) -> dict[str, np.ndarray]:
+        """The graphs' inputs for the texts `batch` of `ids`: padded to the longest, with its mask."""
+        width = max(len(ids[i]) for i in batch)
+        input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, i in enumerate(batch):
+            input_ids[row, : len(ids[i])] = ids[i]
+            mask[row, : len(ids[i])] = 1
+        return {"input_ids": input_ids, "attention_mask": mask}
 
     def _helper_pool(self):
         """The embedder's thread, per process: a pool inherited through fork (gunicorn --preload,

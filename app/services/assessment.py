@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.services import audit
 from app.services.acuity import read_person
 from app.services.explain import findings_for, has_symptom_content, symptom_vocabulary
-from app.services.inference import ModelUnavailable, predict
+from app.services.inference import ModelUnavailable, current_model, predict
 from app.services.interview import current_differential as interview_differential
 from app.services.interview import decorate_body as interview_body
 from app.services.interview import findings_with_answers as interview_findings
@@ -295,6 +295,9 @@ def create_assessment(
     kb = knowledge_snapshot()
     app = current_app._get_current_object()
     try:
+        early = semantic_for(current_model(app).classifier)
+        if early is not None:
+            early.prepare(text)  # the clauses are embedded while the classifier ranks the text
         loaded, predictions = predict(app, text, top_k=PRIOR_POOL)
     except ModelUnavailable as exc:
         log.info("assessment refused: no model (%s)", exc)

@@ -40,6 +40,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -224,21 +225,46 @@ class SemanticIndex:
         self._phrases: dict[str, np.ndarray] = dict(zip(texts, self.matrix, strict=True))
 
     # -- embeddings shared by red flags and findings ---------------------------------------------
+    def prepare(self, text: str) -> None:
+        """Start embedding the text's clauses on a background thread, so that it runs while the
+        classifier ranks the same text (ONNX releases the GIL): an assessment waits for the slower
+        of the two instead of their sum when a core is free. ``_chunks`` then finds the result."""
+        from app.services.acuity import fold
+
+        folded = fold(text)
+        with self._lock:
+            if folded in self._recent:
+                return
+            self._remember(folded, _pool().submit(self._compute, folded))
+
     def _chunks(self, folded: str) -> tuple[list[Chunk], np.ndarray, list[Chunk], np.ndarray]:
         """Affirmed and negated chunks of a text with their embeddings, computed once per text."""
         with self._lock:
             got = self._recent.get(folded)
+        if isinstance(got, Future):
+            try:
+                return got.result()
+            except Exception:  # noqa: BLE001 - the background pass failed: forget it, compute here (raises again if real)
+                with self._lock:
+                    self._recent.pop(folded, None)
+                got = None
         if got is not None:
             return got
+        got = self._compute(folded)
+        with self._lock:
+            self._remember(folded, got)
+        return got
+
+    def _remember(self, folded: str, value: Any) -> None:
+        if len(self._recent) >= 64:
+            self._recent.pop(next(iter(self._recent)))
+        self._recent[folded] = value
+
+    def _compute(self, folded: str) -> tuple[list[Chunk], np.ndarray, list[Chunk], np.ndarray]:
         affirmed, negated = affirmed_chunks(folded), negated_chunks(folded)
         texts = [c.text for c in affirmed + negated]
         emb = _normalise_rows(self.embed(texts)) if texts else np.zeros((0, self.matrix.shape[1]), np.float32)
-        got = (affirmed, emb[: len(affirmed)], negated, emb[len(affirmed):])
-        with self._lock:
-            if len(self._recent) >= 64:
-                self._recent.pop(next(iter(self._recent)))
-            self._recent[folded] = got
-        return got
+        return affirmed, emb[: len(affirmed)], negated, emb[len(affirmed):]
 
     def phrase_vectors(self, phrases: Sequence[str]) -> np.ndarray:
         """Unit embeddings of (folded) phrases, memoised: knowledge-base symptom phrases recur."""
@@ -251,6 +277,21 @@ class SemanticIndex:
                 self._phrases.update(zip(missing, vectors, strict=True))
         return np.stack([self._phrases[p] if p in self._phrases else _normalise_rows(self.embed([p]))[0]
                          for p in phrases])
+
+    def warm_phrases(self, phrases: Sequence[str], cache: Any = None) -> None:
+        """Embed (folded) phrases now, e.g. every knowledge-base symptom phrase at model load, so that
+        condition findings by meaning never embed phrases inside a request (~18,000: cached on disk)."""
+        texts = [p for p in dict.fromkeys(phrases) if p and p not in self._phrases]
+        if not texts:
+            return
+        digest = hashlib.sha256(("findings\n" + "\n".join(texts)).encode()).hexdigest()
+        matrix = cache.get(digest) if cache is not None else None
+        if matrix is None or len(matrix) != len(texts):
+            matrix = _normalise_rows(self.embed(texts))
+            if cache is not None:
+                cache[digest] = matrix
+        with self._lock:
+            self._phrases.update(zip(texts, matrix, strict=True))
 
     def _passes(self, score: float, chunk: str, phrase: str, threshold: float) -> bool:
         return (score >= threshold and compatible(chunk, phrase)
@@ -302,6 +343,17 @@ class SemanticIndex:
 
 # -- one index per served model ------------------------------------------------------------------
 
+_POOL: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One background thread per process (a pool inherited through fork has no live thread)."""
+    pool = _POOL.get(os.getpid())
+    if pool is None:
+        pool = _POOL[os.getpid()] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic-clauses")
+    return pool
+
+
 _LOCK = threading.Lock()
 _NONE = object()
 CACHE_DIR = ".semantic-cache"  # beside the model versions; hidden, so the registry skips it
@@ -326,12 +378,27 @@ def semantic_for(classifier: Any) -> SemanticIndex | None:
         if embed is not None and embed(["probe"]) is not None:
             from app.services.acuity import default_acuity_index
 
-            index = SemanticIndex(default_acuity_index().findings, embed, cache=_DiskCache(classifier))
+            cache = _DiskCache(classifier)
+            index = SemanticIndex(default_acuity_index().findings, embed, cache=cache)
+            index.warm_phrases(_knowledge_base_phrases(), cache)
         try:
             classifier._semantic_index = index
         except AttributeError:  # a classifier that takes no attributes: build again next time
             pass
         return index
+
+
+def _knowledge_base_phrases() -> list[str]:
+    """Every symptom term and lay phrase of the repository's knowledge base, folded (what
+    ``explain.findings`` compares by meaning; phrases added later by admins embed on first use)."""
+    from app.services.acuity import fold
+    from knowledge import load_knowledge_base
+
+    out = []
+    for condition in load_knowledge_base().conditions:
+        for symptom in condition.symptoms:
+            out += [fold(p).strip() for p in (symptom.term, *symptom.lay) if p]
+    return out
 
 
 class _DiskCache:
@@ -361,5 +428,9 @@ class _DiskCache:
             tmp = file.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, matrix)
             os.replace(tmp, file)
+            # Library or knowledge-base edits leave older digests behind: keep this version's newest few.
+            mine = sorted(self.dir.glob(f"{self.prefix}-*.npy"), key=lambda f: f.stat().st_mtime, reverse=True)
+            for old in mine[4:]:
+                old.unlink(missing_ok=True)
         except OSError as exc:
             log.info("semantic cache not written (%s)", exc.__class__.__name__)

@@ -70,6 +70,9 @@ class Config:
 
     # Assessment: below this calibrated top probability the model abstains.
     ABSTAIN_THRESHOLD = float(os.environ.get("ABSTAIN_THRESHOLD", "0.35"))
+    # Red flags and findings matched by meaning as well as by words (app/services/semantic.py);
+    # off: words only (faster; measured emergency sensitivity lower, see README).
+    RED_FLAGS_BY_MEANING = os.environ.get("RED_FLAGS_BY_MEANING", "1") not in ("0", "false", "no")
     MAX_SYMPTOM_CHARS = int(os.environ.get("MAX_SYMPTOM_CHARS", "2000"))
     # Word explanations (occlusion, app/services/explain.py): a hard time budget per explanation,
     # the characters of text the model may re-read for one (fewer left-out variants for long

@@ -50,7 +50,7 @@ def rules_only(rows: list[dict]) -> list[str]:
     return [triage(r["text"], age=r.get("age"), sex=r.get("sex")).level for r in rows]
 
 
-def with_model(rows: list[dict], model: str) -> list[str]:
+def with_model(rows: list[dict], model: str, by_meaning: bool = True) -> list[str]:
     os.environ["APP_CONFIG"] = "testing"
     tmp = Path(tempfile.mkdtemp(prefix="triage-bench-"))
     os.environ["INSTANCE_PATH"] = str(tmp)
@@ -61,7 +61,8 @@ def with_model(rows: list[dict], model: str) -> list[str]:
     from models import User, db
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}", "MODEL_DIR": model,
-                      "OUTBOX_WORKER": False, "KB_SNAPSHOT_CHECK_SECONDS": 3600})
+                      "OUTBOX_WORKER": False, "KB_SNAPSHOT_CHECK_SECONDS": 3600,
+                      "RED_FLAGS_BY_MEANING": by_meaning})
     levels = []
     with app.app_context():
         db.create_all()
@@ -155,13 +156,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.semantic_threshold is not None:
         semantic.THRESHOLD = args.semantic_threshold
-    if args.no_semantic:
-        semantic.semantic_for = lambda classifier: None
-        import app.services.assessment as assessment_service
-
-        assessment_service.semantic_for = semantic.semantic_for
     start = time.perf_counter()
-    predicted = with_model(rows, args.model) if args.model else rules_only(rows)
+    predicted = with_model(rows, args.model, not args.no_semantic) if args.model else rules_only(rows)
     summary = summarise(rows, predicted)
     if not args.show_misses:
         summary.pop("under_triaged")

@@ -28,6 +28,17 @@ def encoder():
     return lambda texts: embed_texts(model, tok, list(texts), 64, 64)
 
 
+def recording(encoder):
+    """An encoder that records the texts of each call (to count what is embedded when)."""
+    calls: list[list[str]] = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return encoder(texts)
+
+    return calls, embed
+
+
 WANTED = ("calf_swelling_breathless", "blue_lips", "chest_pain_breathless")
 
 
@@ -88,12 +99,7 @@ def test_group_hits_name_the_clause_and_the_phrase(small):
 
 def test_phrase_embeddings_are_cached_by_digest(small, encoder):
     index, semantic = small
-    calls = []
-
-    def counting(texts):
-        calls.append(len(texts))
-        return encoder(texts)
-
+    calls, counting = recording(encoder)
     cache: dict[str, np.ndarray] = {}
     SemanticIndex(index.findings, counting, cache=cache)
     SemanticIndex(index.findings, counting, cache=cache)
@@ -138,12 +144,7 @@ def test_condition_findings_use_the_same_matcher(small):
 
 def test_clauses_prepared_in_the_background_are_embedded_once(small, encoder):
     index, _ = small
-    calls = []
-
-    def counting(texts):
-        calls.append(list(texts))
-        return encoder(texts)
-
+    calls, counting = recording(encoder)
     semantic = SemanticIndex(index.findings, counting)
     calls.clear()
     text = "There is swelling in the calf of my left leg and I am short of breath"
@@ -154,15 +155,24 @@ def test_clauses_prepared_in_the_background_are_embedded_once(small, encoder):
 
 def test_knowledge_base_phrases_warmed_at_load_are_not_embedded_in_a_request(small, encoder):
     index, _ = small
-    calls = []
-
-    def counting(texts):
-        calls.append(list(texts))
-        return encoder(texts)
-
+    calls, counting = recording(encoder)
     semantic = SemanticIndex(index.findings, counting)
     semantic.warm_phrases([fold("pain in my calf").strip(), fold("calf pain").strip()])
     calls.clear()
     found = semantic.phrase_status(fold("my left calf is killing me"), ["pain in my calf", "calf pain"])
     assert found and found[0] == "present"
     assert calls == [["my left calf is killing me"]]  # only the description's clause
+
+
+def test_a_deployment_can_turn_matching_by_meaning_off():
+    from types import SimpleNamespace
+
+    from app.services.semantic import served_semantic
+
+    class Encoder:
+        path, version = None, "x"
+
+        def embed(self, texts):
+            raise AssertionError("not asked when matching by meaning is off")
+
+    assert served_semantic(SimpleNamespace(config={"RED_FLAGS_BY_MEANING": False}), Encoder()) is None

@@ -213,17 +213,22 @@ def _load(diagnosis_id: int) -> Diagnosis:
         abort(404, message=f"No assessment with id {diagnosis_id}.")
 
 
+def service_error(exc):
+    """The API's one error shape for a service error (anything with status, code, message, fields)."""
+    body = {"error": {"code": exc.code, "message": exc.message}}
+    if getattr(exc, "fields", None):
+        body["error"]["fields"] = {"json": exc.fields}
+    resp = jsonify(body)
+    resp.status_code = exc.status
+    return resp
+
+
 def _fail(exc: svc.AssessmentError):
     if isinstance(exc, svc.ModelUnavailableError):
         resp = jsonify({"error": {"code": exc.code, "message": exc.message}, "triage": exc.triage.as_dict()})
         resp.status_code = 503
         return resp
-    body = {"error": {"code": exc.code, "message": exc.message}}
-    if exc.fields:
-        body["error"]["fields"] = {"json": exc.fields}
-    resp = jsonify(body)
-    resp.status_code = exc.status
-    return resp
+    return service_error(exc)
 
 
 # -- views ----------------------------------------------------------------------------------

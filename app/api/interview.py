@@ -13,12 +13,12 @@ see (never 403, which would confirm that it exists), and the roles that may not 
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from app.api import error_responses
-from app.api.assessments import BEARER, AssessmentSchema, DifferentialItemSchema
+from app.api.assessments import BEARER, AssessmentSchema, DifferentialItemSchema, service_error
 from app.api.auth import api_auth_required
 from app.services import assessment as svc
 from app.services import interview
@@ -132,10 +132,5 @@ def post_answers(data, diagnosis_id: int):
     try:
         interview.submit(diagnosis, data["answers"], g.api_user)
     except interview.InterviewError as exc:
-        body = {"error": {"code": exc.code, "message": exc.message}}
-        if exc.fields:
-            body["error"]["fields"] = {"json": exc.fields}
-        resp = jsonify(body)
-        resp.status_code = exc.status
-        return resp
+        return service_error(exc)
     return svc.to_dict(diagnosis)

@@ -35,7 +35,7 @@ from app.services.interview import initial_state as initial_interview
 from app.services.interview import moved_for_display as interview_moved
 from app.services.links import external_url
 from app.services.priors import apply_priors
-from app.services.semantic import semantic_for
+from app.services.semantic import served_semantic
 from app.services.triage import RedFlagIndex, TriageResult, triage
 from app.services.vitals import VitalsError, clean_vitals
 from models import Diagnosis, Disease, Review, User, db
@@ -295,7 +295,7 @@ def create_assessment(
     kb = knowledge_snapshot()
     app = current_app._get_current_object()
     try:
-        early = semantic_for(current_model(app).classifier)
+        early = served_semantic(app, current_model(app).classifier)
         if early is not None:
             early.prepare(text)  # the clauses are embedded while the classifier ranks the text
         loaded, predictions = predict(app, text, top_k=PRIOR_POOL)
@@ -327,7 +327,7 @@ def create_assessment(
         abstain_reason = ABSTAIN_LOW_CONFIDENCE
     abstained = abstain_reason is not None
 
-    semantic = semantic_for(loaded.classifier)  # red flags and findings by meaning (None: a --tiny model)
+    semantic = served_semantic(app, loaded.classifier)  # by meaning too (None: off, or a --tiny model)
     result = triage(text, differential, kb.diseases, abstained=abstained, flag_index=kb.flag_index, age=age, sex=sex,
                     vitals=vitals, risk_factors=risk_factors, person=person, semantic=semantic)
     if (ask_again_without_symptoms and abstain_reason == ABSTAIN_NO_SYMPTOMS and not result.red_flags

@@ -1015,10 +1015,10 @@ def submit(diagnosis: Any, raw_answers: Any, actor: Any) -> dict[str, Any]:
 def _semantic_index(app: Any) -> Any:
     """The served model's red-flag matcher by meaning (as for the first description), or None."""
     from app.services.inference import ModelUnavailable, current_model
-    from app.services.semantic import semantic_for
+    from app.services.semantic import served_semantic
 
     try:
-        return semantic_for(current_model(app).classifier)
+        return served_semantic(app, current_model(app).classifier)
     except ModelUnavailable:
         return None
 

@@ -401,6 +401,11 @@ def _knowledge_base_phrases() -> list[str]:
     return out
 
 
+def served_semantic(app: Any, classifier: Any) -> SemanticIndex | None:
+    """``semantic_for(classifier)`` unless the deployment turned matching by meaning off."""
+    return semantic_for(classifier) if app.config.get("RED_FLAGS_BY_MEANING", True) else None
+
+
 class _DiskCache:
     """A dict-like cache of phrase embeddings in MODELS_ROOT/.semantic-cache (best effort)."""
 

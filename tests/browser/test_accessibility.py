@@ -88,13 +88,11 @@ def test_anonymous_pages(page, live_server):
     assert not problems, "\n".join(problems)
 
 
-def test_patient_pages(page, live_app, live_server, cases):
+def test_patient_pages(page, live_server, cases):
     email, ids = cases
     log_in(page, email)
     urls = ["/", "/me/assess", "/me/assessments", f"/me/assessments/{ids['emergency']}",
-            f"/me/assessments/{ids['routine']}", "/auth/profile"]
-    if "patient.questions" in live_app.view_functions:  # the follow-up questions (issue 14)
-        urls.append(f"/me/assessments/{ids['routine']}/questions")
+            f"/me/assessments/{ids['routine']}", f"/me/assessments/{ids['routine']}/questions", "/auth/profile"]
     problems = _check_pages(page, urls)
     page.goto("/me/assess")
     page.fill("textarea[name=symptoms]", "asdf")

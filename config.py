@@ -93,9 +93,13 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Diagnosis Assistant <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "5"))
-    # Outbox delivery (QUEUE_BACKEND=local): a background thread in the app process; off in tests (they drive it).
+    # Outbox (app/services/outbox.py): a background thread in each web process, off in tests (they drive
+    # it); with QUEUE_BACKEND=local it delivers every OUTBOX_POLL_SECONDS, with rq it checks every
+    # OUTBOX_SWEEP_SECONDS that a delivery round is scheduled on the `mail` queue, where each round
+    # schedules the next at the earliest retry or one sweep interval later.
     OUTBOX_WORKER = _bool("OUTBOX_WORKER", True)
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
+    OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "20"))  # then 'failed', kept for admins
     # Every absolute link in an e-mail is built from this, never from a request's Host header
     # (app/services/links.py). Required in production; development defaults to the serve.sh address.

@@ -177,9 +177,9 @@ def register_model(app: Flask) -> None:
 
 
 def register_outbox_worker(app: Flask) -> None:
-    """QUEUE_BACKEND=local: a delivery thread per web process (with rq, `rq worker mail` delivers)."""
+    """The outbox thread of a web process: QUEUE_BACKEND=local, it delivers; rq (`rq worker mail`
+    delivers), it checks that a delivery round is on its way (app/services/outbox.py)."""
     from app.services.outbox import start_worker
 
-    local = (app.config.get("QUEUE_BACKEND") or "local") == "local"
-    if local and app.config.get("OUTBOX_WORKER") and not app.config.get("TESTING"):
+    if app.config.get("OUTBOX_WORKER") and not app.config.get("TESTING"):
         start_worker(app)

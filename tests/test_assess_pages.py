@@ -11,19 +11,21 @@ from app.services import assessment as svc
 from app.services.review import create_review
 from models import AuditEvent, Diagnosis, OutboxMessage, Review, db
 
+pytestmark = pytest.mark.serving_model  # `app` serves the tiny model, knowledge base seeded (tests/conftest.py)
+
 
 def _new(app, users, text="fever and a dry cough for three days", **kw):
     return svc.create_assessment(text, actor=users["clinician"], **kw)
 
 
-def test_clinician_creates_and_sees_result(assess_app, assess_users):
-    c = client_for(assess_app, assess_users["clinician"])
+def test_clinician_creates_and_sees_result(app, users):
+    c = client_for(app, users["clinician"])
     assert c.get("/clinic/assess").status_code == 200
     resp = c.post("/clinic/assess", data={"symptoms": "chest pain and sweating, no fever", "age": "60", "sex": "male",
                                           "patient_email": "patient@example.org"})
     assert resp.status_code == 302
     d = db.session.scalar(db.select(Diagnosis))
-    assert d.patient_id == assess_users["patient"].id and d.triage_level == "emergency"
+    assert d.patient_id == users["patient"].id and d.triage_level == "emergency"
     page = c.get(resp.headers["Location"])
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -43,8 +45,8 @@ def test_clinician_creates_and_sees_result(assess_app, assess_users):
     ({"symptoms": "x" * 2001}, 422, "too long"),
     ({"symptoms": "cough", "patient_email": "nobody@example.org"}, 422, "No active patient account"),
 ])
-def test_bad_input_is_kept_with_a_message(assess_app, assess_users, data, status, message):
-    c = client_for(assess_app, assess_users["clinician"])
+def test_bad_input_is_kept_with_a_message(app, users, data, status, message):
+    c = client_for(app, users["clinician"])
     resp = c.post("/clinic/assess", data=data)
     assert resp.status_code == status
     html = resp.get_data(as_text=True)
@@ -67,9 +69,9 @@ def test_without_model_503_but_triage_shown(app_factory, knowledge_base):
         assert "Ranking unavailable" in html and "badge-emergency" in html and 'href="tel:112">Call 112 now</a>' in html
 
 
-def test_review_accept_correct_reject_and_second_review_409(assess_app, assess_users):
-    c = client_for(assess_app, assess_users["clinician"])
-    d = _new(assess_app, assess_users)
+def test_review_accept_correct_reject_and_second_review_409(app, users):
+    c = client_for(app, users["clinician"])
+    d = _new(app, users)
     page = c.get(f"/clinic/assessments/{d.id}").get_data(as_text=True)
     assert 'class="disease-picker"' in page and "Allergic rhinitis (J30.4)" in page
     resp = c.post(f"/clinic/assessments/{d.id}/review", data={"outcome": "corrected", "final_icd10": "", "note": "x"})
@@ -85,56 +87,56 @@ def test_review_accept_correct_reject_and_second_review_409(assess_app, assess_u
     assert "Corrected" in html and "kept unchanged beside this review" in html
 
 
-def test_review_mails_the_patient_a_link_only(assess_app, assess_users, assess_smtp):
+def test_review_mails_the_patient_a_link_only(app, users, smtp_server):
     from app.services.outbox import deliver_pending
 
-    patient = assess_users["patient"]
-    d = _new(assess_app, assess_users, text="burning when I pee", patient=patient)
-    c = client_for(assess_app, assess_users["clinician"])
+    patient = users["patient"]
+    d = _new(app, users, text="burning when I pee", patient=patient)
+    c = client_for(app, users["clinician"])
     assert c.post(f"/clinic/assessments/{d.id}/review", data={"outcome": "rejected", "note": "UTI unlikely"}).status_code == 302
     msg = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "review_done"))
     assert msg.recipient == patient.email
-    deliver_pending(assess_app)
-    [mail] = assess_smtp.wait_for(1)
+    deliver_pending(app)
+    [mail] = smtp_server.wait_for(1)
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert f"/me/assessments/{d.id}" in body
     assert "burning" not in body and "UTI" not in body and "rejected" not in body
 
 
-def test_unlinked_review_sends_no_mail(assess_app, assess_users):
-    d = _new(assess_app, assess_users)
-    create_review(d, assess_users["clinician"], "accepted")
+def test_unlinked_review_sends_no_mail(app, users):
+    d = _new(app, users)
+    create_review(d, users["clinician"], "accepted")
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 0
 
 
-def test_worklist_sorted_by_urgency_then_age(assess_app, assess_users):
+def test_worklist_sorted_by_urgency_then_age(app, users):
     # levels from the rules alone: this is about ordering, not about what the random tiny model ranks
-    assess_app.config["ABSTAIN_THRESHOLD"] = 0.99
+    app.config["ABSTAIN_THRESHOLD"] = 0.99
     old = datetime.now(UTC) - timedelta(days=2)
-    routine_old = _new(assess_app, assess_users, "sneezing and a runny nose")
-    emergency_new = _new(assess_app, assess_users, "I want to end my life")
-    emergency_old = _new(assess_app, assess_users, "vomiting blood since this morning")
-    urgent = _new(assess_app, assess_users, "coughing up blood, no fever")
-    reviewed = _new(assess_app, assess_users, "I had a seizure")
+    routine_old = _new(app, users, "sneezing and a runny nose")
+    emergency_new = _new(app, users, "I want to end my life")
+    emergency_old = _new(app, users, "vomiting blood since this morning")
+    urgent = _new(app, users, "coughing up blood, no fever")
+    reviewed = _new(app, users, "I had a seizure")
     for d, when in ((routine_old, old), (emergency_old, old)):
         d.created_at = when
     db.session.commit()
-    create_review(reviewed, assess_users["clinician"], "rejected")
+    create_review(reviewed, users["clinician"], "rejected")
     ids = [d.id for d in db.session.scalars(svc.worklist_query())]
     assert ids[:3] == [emergency_old.id, emergency_new.id, urgent.id]
     assert reviewed.id not in ids and routine_old.id in ids
-    html = client_for(assess_app, assess_users["clinician"]).get("/clinic/worklist").get_data(as_text=True)
+    html = client_for(app, users["clinician"]).get("/clinic/worklist").get_data(as_text=True)
     assert html.index(f"#{emergency_old.id}<") < html.index(f"#{emergency_new.id}<") < html.index(f"#{urgent.id}<")
     assert f"#{reviewed.id}<" not in html
 
 
-def test_history_search_and_pagination(assess_app, assess_users):
+def test_history_search_and_pagination(app, users):
     # levels from the rules alone: this is about ordering, not about what the random tiny model ranks
-    assess_app.config["ABSTAIN_THRESHOLD"] = 0.99
-    a = _new(assess_app, assess_users, "sneezing and a runny nose")
-    b = _new(assess_app, assess_users, "vomiting blood")
-    create_review(a, assess_users["clinician"], "accepted")
-    c = client_for(assess_app, assess_users["clinician"])
+    app.config["ABSTAIN_THRESHOLD"] = 0.99
+    a = _new(app, users, "sneezing and a runny nose")
+    b = _new(app, users, "vomiting blood")
+    create_review(a, users["clinician"], "accepted")
+    c = client_for(app, users["clinician"])
     html = c.get("/clinic/history?q=SNEEZING").get_data(as_text=True)
     assert f"#{a.id}<" in html and f"#{b.id}<" not in html
     html = c.get("/clinic/history?level=emergency").get_data(as_text=True)
@@ -153,9 +155,9 @@ def test_history_search_and_pagination(assess_app, assess_users):
     assert "Page 2 of 2" in page2
 
 
-def test_explanation_json_fetch(assess_app, assess_users):
-    d = _new(assess_app, assess_users)
-    body = client_for(assess_app, assess_users["clinician"]).get(f"/clinic/assessments/{d.id}/explanation.json").get_json()
+def test_explanation_json_fetch(app, users):
+    d = _new(app, users)
+    body = client_for(app, users["clinician"]).get(f"/clinic/assessments/{d.id}/explanation.json").get_json()
     assert body["attributions"]["words"][0] == "fever"
     assert set(body["attributions"]["by_icd10"]) == {x["icd10"] for x in d.differential}
 
@@ -183,9 +185,9 @@ ALLOWED = {
 
 
 @pytest.mark.parametrize("role", ["clinician", "admin", "patient", "ml", "anonymous"])
-def test_page_permissions(assess_app, assess_users, role):
-    d = _new(assess_app, assess_users)
-    client = assess_app.test_client() if role == "anonymous" else client_for(assess_app, assess_users[role])
+def test_page_permissions(app, users, role):
+    d = _new(app, users)
+    client = app.test_client() if role == "anonymous" else client_for(app, users[role])
     client.environ_base["HTTP_USER_AGENT"] = "pytest-client"
     for name, (method, url) in _urls(d.id).items():
         data = {"symptoms": "sneezing", "outcome": "accepted"} if method == "post" else None
@@ -204,7 +206,7 @@ def test_page_permissions(assess_app, assess_users, role):
         assert db.session.scalar(db.select(db.func.count(Review.id))) == 0
 
 
-def test_missing_assessment_is_404(assess_app, assess_users):
-    c = client_for(assess_app, assess_users["clinician"])
+def test_missing_assessment_is_404(app, users):
+    c = client_for(app, users["clinician"])
     assert c.get("/clinic/assessments/999999").status_code == 404
     assert c.post("/clinic/assessments/999999/review", data={"outcome": "accepted"}).status_code == 404

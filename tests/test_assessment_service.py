@@ -6,30 +6,32 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import pdf_text
+from conftest import make_user, pdf_text
 
 from app.services import assessment as svc
 from app.services.inference import MicroBatcher, get_batcher
 from app.services.review import AlreadyReviewed, create_review
 from models import AuditEvent, Diagnosis, Review, db
 
+pytestmark = pytest.mark.serving_model  # `app` serves the tiny model, knowledge base seeded (tests/conftest.py)
+
 
 def _events(action):
     return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
-def test_model_loaded_once_and_used(assess_app, tiny_model_dir):
-    holder = assess_app.extensions["model_holder"]
+def test_model_loaded_once_and_used(app, tiny_model_dir):
+    holder = app.extensions["model_holder"]
     assert holder.ready and holder.version
     assert holder.current.path == str(tiny_model_dir.resolve())
 
 
-def test_assessment_is_stored_with_model_output_and_audited(assess_app, assess_users):
-    clinician, patient = assess_users["clinician"], assess_users["patient"]
+def test_assessment_is_stored_with_model_output_and_audited(app, users):
+    clinician, patient = users["clinician"], users["patient"]
     d = svc.create_assessment("fever and a dry cough for three days, no chest pain", 41, "female",
                               actor=clinician, patient=patient)
     stored = db.session.get(Diagnosis, d.id)
-    holder = assess_app.extensions["model_holder"]
+    holder = app.extensions["model_holder"]
     assert stored.model_version == holder.version
     assert len(stored.differential) == 5
     probs = [x["probability"] for x in stored.differential]
@@ -47,31 +49,31 @@ def test_assessment_is_stored_with_model_output_and_audited(assess_app, assess_u
 
 
 @pytest.mark.parametrize("text", ["hello", "asdf qwerty", "the and of it", "hi there, thanks!"])
-def test_abstains_without_symptom_content(assess_app, assess_users, text):
-    d = svc.create_assessment(text, actor=assess_users["clinician"])
+def test_abstains_without_symptom_content(app, users, text):
+    d = svc.create_assessment(text, actor=users["clinician"])
     assert d.abstained is True
     assert d.explanation["abstain_reason"] == svc.ABSTAIN_NO_SYMPTOMS
     assert d.triage_level == "routine"
 
 
-def test_abstains_on_low_confidence(assess_app, assess_users):
-    assess_app.config["ABSTAIN_THRESHOLD"] = 0.99  # the tiny model is never that sure
-    d = svc.create_assessment("runny nose and sneezing since Monday", actor=assess_users["clinician"])
+def test_abstains_on_low_confidence(app, users):
+    app.config["ABSTAIN_THRESHOLD"] = 0.99  # the tiny model is never that sure
+    d = svc.create_assessment("runny nose and sneezing since Monday", actor=users["clinician"])
     assert d.abstained and d.explanation["abstain_reason"] == svc.ABSTAIN_LOW_CONFIDENCE
     assert d.differential  # stored, but not presented as a ranking
-    assess_app.config["ABSTAIN_THRESHOLD"] = 0.0
-    d2 = svc.create_assessment("runny nose and sneezing since Monday", actor=assess_users["clinician"])
+    app.config["ABSTAIN_THRESHOLD"] = 0.0
+    d2 = svc.create_assessment("runny nose and sneezing since Monday", actor=users["clinician"])
     assert not d2.abstained
 
 
-def test_emergency_flagged_even_when_abstaining(assess_app, assess_users):
-    assess_app.config["ABSTAIN_THRESHOLD"] = 0.99
-    d = svc.create_assessment("crushing chest pain and sweating", actor=assess_users["clinician"])
+def test_emergency_flagged_even_when_abstaining(app, users):
+    app.config["ABSTAIN_THRESHOLD"] = 0.99
+    d = svc.create_assessment("crushing chest pain and sweating", actor=users["clinician"])
     assert d.abstained and d.triage_level == "emergency"
     assert any("Chest pain" in r for r in d.triage_reasons)
 
 
-def test_findings_present_absent_not_mentioned(assess_app, knowledge_base):
+def test_findings_present_absent_not_mentioned(app, knowledge_base):
     from app.services.explain import findings
 
     cold = svc.knowledge_snapshot().by_code["J00"]
@@ -82,8 +84,6 @@ def test_findings_present_absent_not_mentioned(assess_app, knowledge_base):
 
 
 def test_no_model_gives_503_error_with_rules_triage(app_factory, knowledge_base, tmp_path):
-    from conftest import make_user
-
     from app.services.seed import seed_diseases
 
     application = app_factory()
@@ -101,14 +101,14 @@ def test_no_model_gives_503_error_with_rules_triage(app_factory, knowledge_base,
     ({"symptoms": "cough", "age": 121}, "age"), ({"symptoms": "cough", "age": -1}, "age"),
     ({"symptoms": "cough", "sex": "other"}, "sex"), ({"symptoms": 42}, "symptoms"),
 ])
-def test_invalid_input(assess_app, assess_users, kwargs, field):
+def test_invalid_input(app, users, kwargs, field):
     with pytest.raises(svc.InvalidInput) as err:
-        svc.create_assessment(**kwargs, actor=assess_users["clinician"])
+        svc.create_assessment(**kwargs, actor=users["clinician"])
     assert field in err.value.fields
 
 
-def test_review_beside_ai_output_and_never_overwritten(assess_app, assess_users):
-    clinician = assess_users["clinician"]
+def test_review_beside_ai_output_and_never_overwritten(app, users):
+    clinician = users["clinician"]
     d = svc.create_assessment("sneezing and a runny nose", actor=clinician)
     ai_output = (list(d.differential), d.triage_level, d.model_version)
     create_review(d, clinician, "corrected", "J30.4", "seasonal")
@@ -128,15 +128,15 @@ def test_review_beside_ai_output_and_never_overwritten(assess_app, assess_users)
 
 
 @pytest.mark.parametrize("outcome,code", [("corrected", None), ("corrected", "Z99.9"), ("maybe", None)])
-def test_invalid_reviews(assess_app, assess_users, outcome, code):
-    d = svc.create_assessment("sneezing and a runny nose", actor=assess_users["clinician"])
+def test_invalid_reviews(app, users, outcome, code):
+    d = svc.create_assessment("sneezing and a runny nose", actor=users["clinician"])
     with pytest.raises(svc.InvalidInput):
-        create_review(d, assess_users["clinician"], outcome, code)
+        create_review(d, users["clinician"], outcome, code)
     assert db.session.get(Diagnosis, d.id).review is None
 
 
-def test_accept_and_reject_record_the_final_code(assess_app, assess_users):
-    c = assess_users["clinician"]
+def test_accept_and_reject_record_the_final_code(app, users):
+    c = users["clinician"]
     d1 = svc.create_assessment("sneezing and a runny nose", actor=c)
     create_review(d1, c, "accepted")
     assert d1.review.final_icd10 == d1.differential[0]["icd10"]
@@ -145,8 +145,8 @@ def test_accept_and_reject_record_the_final_code(assess_app, assess_users):
     assert d2.review.final_icd10 is None and d2.review.note == "allergy"
 
 
-def test_explanation_attributions_computed_lazily_and_cached(assess_app, assess_users):
-    d = svc.create_assessment("burning when I pee and needing to go all the time", actor=assess_users["clinician"])
+def test_explanation_attributions_computed_lazily_and_cached(app, users):
+    d = svc.create_assessment("burning when I pee and needing to go all the time", actor=users["clinician"])
     assert d.explanation["attributions"] is None
     exp = svc.explanation_for(d)
     att = exp["attributions"]
@@ -163,8 +163,8 @@ def test_explanation_attributions_computed_lazily_and_cached(assess_app, assess_
     assert svc.explanation_for(db.session.get(Diagnosis, d.id))["attributions"] == att
 
 
-def test_micro_batcher_batches_concurrent_requests(assess_app):
-    clf = assess_app.extensions["model_holder"].current.classifier
+def test_micro_batcher_batches_concurrent_requests(app):
+    clf = app.extensions["model_holder"].current.classifier
     batcher = MicroBatcher(max_batch=8, max_wait=0.05)
     results, start = {}, threading.Barrier(8)
 
@@ -184,11 +184,11 @@ def test_micro_batcher_batches_concurrent_requests(assess_app):
     assert results[3][0].probability == pytest.approx(single[0].probability, abs=1e-4)
 
 
-def test_app_batcher_is_shared(assess_app):
-    assert get_batcher(assess_app) is get_batcher(assess_app)
+def test_app_batcher_is_shared(app):
+    assert get_batcher(app) is get_batcher(app)
 
 
-def test_promotion_is_followed_before_predicting(assess_app, assess_users, tiny_model_dir, tmp_path):
+def test_promotion_is_followed_before_predicting(app, users, tiny_model_dir, tmp_path):
     """A served ModelVersion row with another version makes the holder swap before the next prediction."""
     import json
     import shutil
@@ -203,7 +203,7 @@ def test_promotion_is_followed_before_predicting(assess_app, assess_users, tiny_
     cfg_path.write_text(json.dumps(cfg))
     db.session.add(ModelVersion(version="promoted-test-version", path=str(copy), is_served=True))
     db.session.commit()
-    d = svc.create_assessment("sneezing and a runny nose", actor=assess_users["clinician"])
+    d = svc.create_assessment("sneezing and a runny nose", actor=users["clinician"])
     assert d.model_version == "promoted-test-version"
 
 

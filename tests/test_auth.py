@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, TEST_UA, make_user
+from conftest import PASSWORD, TEST_UA, client_for, make_user
 
 from app.services.outbox import deliver_pending
 from models import AuditEvent, OutboxMessage, User
@@ -160,8 +160,6 @@ def test_register_takes_about_as_long_for_a_taken_address(app_factory):
     """Item 8: both paths hash the password, audit and queue a mail: similar response times."""
     import statistics
     import time
-
-    from conftest import TEST_UA
 
     application = app_factory(PASSWORD_HASH_FAST=False)  # the real argon2 cost dominates, as in production
     with application.app_context():
@@ -358,8 +356,6 @@ def test_csrf_token_required_on_account_forms(app_factory):
 
 
 def test_profile_name_and_password_change_end_other_sessions(app, client, db):
-    from conftest import client_for
-
     user = make_user("patient", "pat@example.org", name="Old Name")
     _login(client, "pat@example.org")
     other_device = client_for(app, user)

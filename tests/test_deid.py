@@ -36,18 +36,19 @@ def _leaks(payload) -> list[str]:
 # -- item 1: the API gives ML staff the same de-identified view as the export ------------------------
 
 @pytest.fixture
-def planted_case(assess_app, assess_users):
+def planted_case(app, users):
     patient = make_user("patient", "jane.roe@example.org", name="Janet Roewood")
     d = svc.create_assessment(PLANTED, 47, "female", actor=patient, patient=patient, source="self")
-    add_review(d, "accepted", assess_users["clinician"], note="Rang Janet Roewood back on 07700 900123")
+    add_review(d, "accepted", users["clinician"], note="Rang Janet Roewood back on 07700 900123")
     db.session.expire_all()
     return db.session.get(Diagnosis, d.id)
 
 
-def test_ml_api_reads_are_deidentified_like_the_export(assess_app, assess_users, planted_case):
+@pytest.mark.serving_model
+def test_ml_api_reads_are_deidentified_like_the_export(app, users, planted_case):
     d = planted_case
-    c = assess_app.test_client()
-    h = bearer(assess_users["ml"])
+    c = app.test_client()
+    h = bearer(users["ml"])
     explanation = c.get(f"/api/v1/assessments/{d.id}/explanation", headers=h)
     assert explanation.status_code == 200
     one = c.get(f"/api/v1/assessments/{d.id}", headers=h)
@@ -81,10 +82,10 @@ def test_ml_api_reads_are_deidentified_like_the_export(assess_app, assess_users,
     assert (case["age_band"], case["month"], case["sex"]) == ("40-49", bodies[0]["created_at"], "female")
 
     # Other roles still see the record as entered.
-    full = c.get(f"/api/v1/assessments/{d.id}", headers=bearer(assess_users["clinician"])).get_json()
+    full = c.get(f"/api/v1/assessments/{d.id}", headers=bearer(users["clinician"])).get_json()
     assert full["id"] == d.id and full["symptoms"] == PLANTED and full["age"] == 47
     assert full["review"]["note"].startswith("Rang Janet")
-    raw = c.get(f"/api/v1/assessments/{d.id}/explanation", headers=bearer(assess_users["clinician"])).get_json()
+    raw = c.get(f"/api/v1/assessments/{d.id}/explanation", headers=bearer(users["clinician"])).get_json()
     assert raw["attributions"]["words"] == PLANTED.split()
 
 
@@ -105,8 +106,9 @@ def test_explanation_top_words_are_scrubbed():
     assert explanation["attributions"]["words"][email_at] == "jane.roe@example.org"  # the stored one is untouched
 
 
-def test_openapi_describes_the_deidentified_view(assess_app):
-    spec = assess_app.test_client().get("/api/v1/openapi.json").get_json()
+@pytest.mark.serving_model
+def test_openapi_describes_the_deidentified_view(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
     schema = spec["components"]["schemas"]["Assessment"]
     assert "id" not in schema.get("required", [])
     assert {"case_id", "age_band"} <= set(schema["properties"])

@@ -13,6 +13,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from conftest import make_user
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -125,8 +126,6 @@ def model_app(app_factory, tiny_model_dir):
 @given(symptoms=TEXT, age=st.one_of(st.none(), st.integers(-5, 130)), sex=st.sampled_from([None, "", "female", "male", "x"]))
 def test_create_assessment_with_a_real_model(model_app, symptoms, age, sex):
     """The whole path (validation, real tiny model, triage, storage): a 4-level result or a clear refusal."""
-    from conftest import make_user
-
     from app.services import assessment as svc
     from models import User, db
 

@@ -19,6 +19,8 @@ from app.services import interview as iv
 from app.services.assessment import knowledge_snapshot
 from models import AuditEvent, Diagnosis, OutboxMessage, db
 
+pytestmark = pytest.mark.serving_model  # `app` serves the tiny model, knowledge base seeded (tests/conftest.py)
+
 # -- hand-built knowledge bases ---------------------------------------------------------------------
 
 def _disease(code, name, symptoms, red_flags=()):
@@ -190,9 +192,9 @@ COLD_FLU = ddx(("Common cold", "J00", 0.45), ("Influenza", "J11.1", 0.35), ("Acu
 
 
 @pytest.fixture
-def case(assess_app, assess_users):
-    return make_assessment("I feel rough and bunged up", COLD_FLU, patient=assess_users["patient"],
-                           entered_by=assess_users["patient"], source="self")
+def case(app, users):
+    return make_assessment("I feel rough and bunged up", COLD_FLU, patient=users["patient"],
+                           entered_by=users["patient"], source="self")
 
 
 def _get(client, d, user):
@@ -204,8 +206,8 @@ def _answer(client, d, user, *answers):
                        json={"answers": [{"id": i, "answer": a} for i, a in answers]})
 
 
-def test_api_proposes_red_flags_first_then_symptoms(assess_app, assess_users, case):
-    resp = _get(assess_app.test_client(), case, assess_users["patient"])
+def test_api_proposes_red_flags_first_then_symptoms(app, users, case):
+    resp = _get(app.test_client(), case, users["patient"])
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["status"] == "open" and body["remaining"] == iv.MAX_QUESTIONS and body["assessment_id"] == case.id
@@ -222,29 +224,29 @@ def test_api_proposes_red_flags_first_then_symptoms(assess_app, assess_users, ca
                                                          AuditEvent.target_id == str(case.id)))
 
 
-def test_a_patient_answers_only_their_own_assessment(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    qid = _get(c, case, assess_users["patient"]).get_json()["questions"][-1]["id"]
-    assert _get(c, case, assess_users["patient2"]).status_code == 404
-    assert _answer(c, case, assess_users["patient2"], (qid, "no")).status_code == 404
+def test_a_patient_answers_only_their_own_assessment(app, users, case):
+    c = app.test_client()
+    qid = _get(c, case, users["patient"]).get_json()["questions"][-1]["id"]
+    assert _get(c, case, users["patient2"]).status_code == 404
+    assert _answer(c, case, users["patient2"], (qid, "no")).status_code == 404
     for role in ("admin", "ml"):
-        assert _get(c, case, assess_users[role]).status_code == 403
-        assert _answer(c, case, assess_users[role], (qid, "no")).status_code == 403
+        assert _get(c, case, users[role]).status_code == 403
+        assert _answer(c, case, users[role], (qid, "no")).status_code == 403
     assert c.get(f"/api/v1/assessments/{case.id}/questions").status_code == 401
     db.session.expire_all()
     assert not db.session.get(Diagnosis, case.id).interview.get("answers")
     # The patient and any clinician may answer.
-    assert _answer(c, case, assess_users["patient"], (qid, "no")).status_code == 200
-    nxt = _get(c, case, assess_users["clinician"]).get_json()["questions"][-1]["id"]
-    assert _answer(c, case, assess_users["clinician"], (nxt, "unknown")).status_code == 200
+    assert _answer(c, case, users["patient"], (qid, "no")).status_code == 200
+    nxt = _get(c, case, users["clinician"]).get_json()["questions"][-1]["id"]
+    assert _answer(c, case, users["clinician"], (nxt, "unknown")).status_code == 200
     events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "diagnosis.answer")).all()
     assert [e.details["role"] for e in events] == ["patient", "clinician"]
     assert all("I feel rough" not in str(e.details) for e in events)  # no patient text in the trail
 
 
-def test_answers_update_the_differential_and_are_stored_with_before_and_after(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    user = assess_users["patient"]
+def test_answers_update_the_differential_and_are_stored_with_before_and_after(app, users, case):
+    c = app.test_client()
+    user = users["patient"]
     questions = _get(c, case, user).get_json()["questions"]
     symptom = next(q for q in questions if q["kind"] == "symptom")
     resp = _answer(c, case, user, (symptom["id"], "yes"))
@@ -271,9 +273,9 @@ def test_answers_update_the_differential_and_are_stored_with_before_and_after(as
     assert texts and all(t.startswith("ranked ") and "because you said yes to: " in t for t in texts)
 
 
-def test_no_question_is_asked_twice_and_five_is_the_limit(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    user = assess_users["clinician"]
+def test_no_question_is_asked_twice_and_five_is_the_limit(app, users, case):
+    c = app.test_client()
+    user = users["clinician"]
     asked: list[str] = []
     while True:
         body = _get(c, case, user).get_json()
@@ -292,9 +294,9 @@ def test_no_question_is_asked_twice_and_five_is_the_limit(assess_app, assess_use
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "conflict"
 
 
-def test_invalid_answers_are_refused(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    user = assess_users["patient"]
+def test_invalid_answers_are_refused(app, users, case):
+    c = app.test_client()
+    user = users["patient"]
     qid = _get(c, case, user).get_json()["questions"][0]["id"]
     assert _answer(c, case, user, ("s:not-a-current-question", "yes")).status_code == 422
     assert _answer(c, case, user, (qid, "maybe")).status_code == 422
@@ -304,9 +306,9 @@ def test_invalid_answers_are_refused(assess_app, assess_users, case):
     assert not db.session.get(Diagnosis, case.id).interview.get("answers")
 
 
-def test_a_yes_to_a_red_flag_escalates_at_once_and_ends_the_questions(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    user = assess_users["patient"]
+def test_a_yes_to_a_red_flag_escalates_at_once_and_ends_the_questions(app, users, case):
+    c = app.test_client()
+    user = users["patient"]
     flag = _get(c, case, user).get_json()["questions"][0]
     assert flag["kind"] == "red_flag" and flag["level"] == "emergency"
     resp = _answer(c, case, user, (flag["id"], "yes"))
@@ -327,10 +329,10 @@ def test_a_yes_to_a_red_flag_escalates_at_once_and_ends_the_questions(assess_app
     assert len(mails) == 1
 
 
-def test_a_symptom_answer_reruns_triage_on_the_text(assess_app, assess_users):
+def test_a_symptom_answer_reruns_triage_on_the_text(app, users):
     d = make_assessment("tummy ache since this morning",
                         ddx(("Appendicitis", "K35.8", 0.4), ("Gastroenteritis", "A09", 0.4)),
-                        entered_by=assess_users["clinician"])
+                        entered_by=users["clinician"])
     diseases = knowledge_snapshot().diseases
     state, _ = iv.refresh(d, diseases)
     seen = {}
@@ -356,9 +358,9 @@ def test_a_symptom_answer_reruns_triage_on_the_text(assess_app, assess_users):
     ("reviewed", "reviewed"),
     ("out_of_scope", "no_ranking"),
 ])
-def test_no_questions_when_not_needed(assess_app, assess_users, setup, reason):
+def test_no_questions_when_not_needed(app, users, setup, reason):
     differential = ddx(("Common cold", "J00", 0.95), ("Influenza", "J11.1", 0.03)) if setup == "confident" else COLD_FLU
-    d = make_assessment("runny nose", differential, patient=assess_users["patient"])
+    d = make_assessment("runny nose", differential, patient=users["patient"])
     if setup == "emergency":
         d.triage_level = "emergency"
     if setup == "out_of_scope":
@@ -366,14 +368,14 @@ def test_no_questions_when_not_needed(assess_app, assess_users, setup, reason):
         d.abstained = True
     db.session.commit()
     if setup == "reviewed":
-        add_review(d, "accepted", reviewer=assess_users["clinician"])
-    body = _get(assess_app.test_client(), d, assess_users["patient"]).get_json()
+        add_review(d, "accepted", reviewer=users["clinician"])
+    body = _get(app.test_client(), d, users["patient"]).get_json()
     assert body["status"] in ("closed", "done") and body["reason"] == reason and body["questions"] is None
     assert body["message"]
 
 
-def test_new_assessments_keep_the_candidate_pool(assess_app, assess_users):
-    resp = assess_app.test_client().post("/api/v1/assessments", headers=bearer(assess_users["patient"]),
+def test_new_assessments_keep_the_candidate_pool(app, users):
+    resp = app.test_client().post("/api/v1/assessments", headers=bearer(users["patient"]),
                                          json={"symptoms": "sneezing, a blocked nose and a scratchy throat"})
     assert resp.status_code == 201
     body = resp.get_json()
@@ -384,8 +386,8 @@ def test_new_assessments_keep_the_candidate_pool(assess_app, assess_users):
     assert pool[: len(d.differential)] == d.differential
 
 
-def test_openapi_documents_the_endpoints(assess_app):
-    spec = assess_app.test_client().get("/api/v1/openapi.json").get_json()
+def test_openapi_documents_the_endpoints(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
     get = spec["paths"]["/api/v1/assessments/{diagnosis_id}/questions"]["get"]
     post = spec["paths"]["/api/v1/assessments/{diagnosis_id}/answers"]["post"]
     assert {"200", "401", "403", "404"} <= set(get["responses"])
@@ -395,8 +397,8 @@ def test_openapi_documents_the_endpoints(assess_app):
 
 # -- the pages --------------------------------------------------------------------------------------
 
-def test_patient_pages_one_question_per_screen(assess_app, assess_users, case):
-    c = client_for(assess_app, assess_users["patient"])
+def test_patient_pages_one_question_per_screen(app, users, case):
+    c = client_for(app, users["patient"])
     result = c.get(f"/me/assessments/{case.id}")
     assert result.status_code == 200 and b"Answer a few questions" in result.data
     page = c.get(f"/me/assessments/{case.id}/questions")
@@ -408,13 +410,13 @@ def test_patient_pages_one_question_per_screen(assess_app, assess_users, case):
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/me/assessments/{case.id}/questions")
     assert "Question 2 of up to 5" in c.get(f"/me/assessments/{case.id}/questions").get_data(as_text=True)
     # Another patient's assessment is a 404, on every path.
-    other = client_for(assess_app, assess_users["patient2"])
+    other = client_for(app, users["patient2"])
     assert other.get(f"/me/assessments/{case.id}/questions").status_code == 404
     assert other.post(f"/me/assessments/{case.id}/questions", data={"question_id": qid, "answer": "yes"}).status_code == 404
 
 
-def test_clinician_checklist_answers_any_subset(assess_app, assess_users, case):
-    c = client_for(assess_app, assess_users["clinician"])
+def test_clinician_checklist_answers_any_subset(app, users, case):
+    c = client_for(app, users["clinician"])
     html = c.get(f"/clinic/assessments/{case.id}").get_data(as_text=True)
     assert 'id="follow-up"' in html and "Record the answers" in html
     ids = re.findall(r'<tr data-question="([^"]+)">', html)
@@ -430,33 +432,33 @@ def test_clinician_checklist_answers_any_subset(assess_app, assess_users, case):
     html = c.get(f"/clinic/assessments/{case.id}").get_data(as_text=True)
     assert "after 2 follow-up answers" in html and "Ranked " in html and "(answered)" in html
     # Admins read the answers but get no form.
-    admin_html = client_for(assess_app, assess_users["admin"]).get(f"/clinic/assessments/{case.id}").get_data(as_text=True)
+    admin_html = client_for(app, users["admin"]).get(f"/clinic/assessments/{case.id}").get_data(as_text=True)
     assert "Record the answers" not in admin_html and "Answers" in admin_html
-    assert client_for(assess_app, assess_users["admin"]).post(f"/clinic/assessments/{case.id}/answers").status_code == 403
+    assert client_for(app, users["admin"]).post(f"/clinic/assessments/{case.id}/answers").status_code == 403
 
 
 # -- review fixes: the confident threshold, red flags, stale copies, review, CSRF, error shape ------
 
-def test_no_questions_at_a_classifier_top_of_0_9_despite_the_floor(assess_app, assess_users):
+def test_no_questions_at_a_classifier_top_of_0_9_despite_the_floor(app, users):
     # 20 candidates: the floor of the prior alone would show 0.9 as 0.87 and ask questions.
     rest = [(f"Other {i}", code, 0.1 / 19) for i, code in enumerate(
         ["J11.1", "J03.9", "A09", "J02.9", "J01.90", "J20.9", "J18.9", "K35.8", "N39.0", "R51",
          "M54.5", "H10.9", "L50.9", "B01.9", "J45.909", "I10", "E11.9", "K21.9", "F41.1"])]
-    d = make_assessment("runny nose", ddx(("Common cold", "J00", 0.9), *rest), patient=assess_users["patient"])
+    d = make_assessment("runny nose", ddx(("Common cold", "J00", 0.9), *rest), patient=users["patient"])
     d.interview = iv.initial_state(d.differential)
     db.session.commit()
-    body = _get(assess_app.test_client(), d, assess_users["patient"]).get_json()
+    body = _get(app.test_client(), d, users["patient"]).get_json()
     assert body["reason"] == "confident" and body["questions"] is None
 
 
-def test_a_yes_to_a_red_flag_escalates_when_the_model_abstained_and_keeps_the_text_s_flags(assess_app, assess_users):
-    d = make_assessment("I feel rough and bunged up", COLD_FLU, patient=assess_users["patient"],
-                        entered_by=assess_users["patient"], source="self", abstained=True)
+def test_a_yes_to_a_red_flag_escalates_when_the_model_abstained_and_keeps_the_text_s_flags(app, users):
+    d = make_assessment("I feel rough and bunged up", COLD_FLU, patient=users["patient"],
+                        entered_by=users["patient"], source="self", abstained=True)
     d.explanation = {"abstain_reason": "low_confidence"}
     d.triage_reasons = ["Red flag (urgent): something the description said - \"words\""]
     db.session.commit()
-    c = assess_app.test_client()
-    user = assess_users["patient"]
+    c = app.test_client()
+    user = users["patient"]
     flag = _get(c, d, user).get_json()["questions"][0]
     assert flag["kind"] == "red_flag"
     body = _answer(c, d, user, (flag["id"], "yes")).get_json()
@@ -467,8 +469,8 @@ def test_a_yes_to_a_red_flag_escalates_when_the_model_abstained_and_keeps_the_te
     assert "No red flags found in the description" not in reasons
 
 
-def test_a_red_flag_without_a_level_still_escalates(assess_app, assess_users):
-    d = make_assessment("chest feels odd", COLD_FLU, entered_by=assess_users["clinician"])
+def test_a_red_flag_without_a_level_still_escalates(app, users):
+    d = make_assessment("chest feels odd", COLD_FLU, entered_by=users["clinician"])
     diseases = knowledge_snapshot().diseases
     state, _ = iv.refresh(d, diseases)
     state["questions"].append({"id": "rf:not-in-the-kb", "kind": "red_flag", "finding": "Something bad", "level": None})
@@ -477,12 +479,12 @@ def test_a_red_flag_without_a_level_still_escalates(assess_app, assess_users):
     assert escalation is not None and escalation["level"] == "urgent"
 
 
-def test_an_answer_is_not_lost_to_a_stale_copy_of_the_row(assess_app, assess_users, case):
+def test_an_answer_is_not_lost_to_a_stale_copy_of_the_row(app, users, case):
     """Two requests at once: the second read the row before the first stored its answer."""
     from sqlalchemy.orm.attributes import set_committed_value
 
-    c = assess_app.test_client()
-    user = assess_users["clinician"]
+    c = app.test_client()
+    user = users["clinician"]
     stale = dict(case.interview or {})  # what a concurrent request read: no proposal, no answer
     first = _get(c, case, user).get_json()["questions"][0]["id"]
     assert _answer(c, case, user, (first, "no")).status_code == 200
@@ -502,9 +504,9 @@ def test_an_answer_is_not_lost_to_a_stale_copy_of_the_row(assess_app, assess_use
     assert [a["id"] for a in db.session.get(Diagnosis, case.id).interview["answers"]] == [first, second]
 
 
-def test_no_answer_after_a_review_even_one_made_by_another_request(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    user = assess_users["patient"]
+def test_no_answer_after_a_review_even_one_made_by_another_request(app, users, case):
+    c = app.test_client()
+    user = users["patient"]
     qid = _get(c, case, user).get_json()["questions"][0]["id"]
     d = db.session.get(Diagnosis, case.id)
     assert d.review is None  # loaded in this session...
@@ -519,9 +521,9 @@ def test_no_answer_after_a_review_even_one_made_by_another_request(assess_app, a
     assert not db.session.get(Diagnosis, case.id).interview.get("answers")
 
 
-def test_the_answers_error_shape_is_the_api_s(assess_app, assess_users, case):
-    c = assess_app.test_client()
-    user = assess_users["patient"]
+def test_the_answers_error_shape_is_the_api_s(app, users, case):
+    c = app.test_client()
+    user = users["patient"]
     qid = _get(c, case, user).get_json()["questions"][0]["id"]
     body = _answer(c, case, user, ("s:never-asked", "yes")).get_json()
     assert body["error"]["code"] == "unprocessable_entity" and "not one of the current questions" in body["error"]["message"]
@@ -539,14 +541,14 @@ def test_the_answers_error_shape_is_the_api_s(assess_app, assess_users, case):
     assert not db.session.get(Diagnosis, case.id).interview.get("answers")
 
 
-def test_the_question_forms_need_a_csrf_token(assess_app, assess_users, case):
-    assess_app.config["WTF_CSRF_ENABLED"] = True
+def test_the_question_forms_need_a_csrf_token(app, users, case):
+    app.config["WTF_CSRF_ENABLED"] = True
     try:
-        patient = client_for(assess_app, assess_users["patient"])
+        patient = client_for(app, users["patient"])
         page = patient.get(f"/me/assessments/{case.id}/questions").get_data(as_text=True)
         qid = re.findall(r'name="question_id" value="([^"]+)"', page)[0]
         assert patient.post(f"/me/assessments/{case.id}/questions", data={"question_id": qid, "answer": "no"}).status_code == 400
-        clinician = client_for(assess_app, assess_users["clinician"])
+        clinician = client_for(app, users["clinician"])
         assert clinician.post(f"/clinic/assessments/{case.id}/answers", data={f"answer-{qid}": "no"}).status_code == 400
         db.session.expire_all()
         assert not db.session.get(Diagnosis, case.id).interview.get("answers")
@@ -555,4 +557,4 @@ def test_the_question_forms_need_a_csrf_token(assess_app, assess_users, case):
                                                                           "csrf_token": token})
         assert resp.status_code == 302
     finally:
-        assess_app.config["WTF_CSRF_ENABLED"] = False
+        app.config["WTF_CSRF_ENABLED"] = False

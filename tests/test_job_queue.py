@@ -1,25 +1,29 @@
 """Background jobs (app/services/job_queue.py): the local fallback without Redis, and real RQ round
-trips against the local Redis (a separate db number, emptied before and after) - a training job run by
-a separate `rq worker training` process, as on a GPU machine, and outbox mail delivered by a worker."""
+trips against the local Redis (a db number of its own per test process, emptied before and after) - a
+training job run by a separate `rq worker training` process, as on a GPU machine, and outbox mail
+delivered by a worker in rounds that keep the next one scheduled (app/services/outbox.py), to a real
+SMTP server: retries at their time and a sweep with no new mail, a round started again when Redis
+lost it, and a message committed while Redis was down."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import client_for, json_load
+from conftest import SMTPSink, client_for, free_port, json_load, tiny_args
 
-from app.services import job_queue, registry, training_jobs
+from app.services import job_queue, outbox, registry, training_jobs
 from app.services.job_queue import GONE, MAIL_QUEUE, QUEUED, TRAINING_QUEUE, LocalQueue, RQQueue, get_queue
 from app.services.seed import seed_diseases
 from models import AuditEvent, OutboxMessage, db
 from training.jobs import job_file, run_training_job
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_TEST_URL = "redis://127.0.0.1:6379/13"  # not the app's db 0: tests empty it
+REDIS_TEST_DBS = (12, 13, 14, 15)  # not the app's db 0: tests empty theirs; one per xdist worker
 HELP_JOB = ["train", "--help"]  # a real training CLI call that ends at once
 
 
@@ -35,15 +39,17 @@ def wait_for(path: Path, timeout: float = 60) -> dict:
 
 
 @pytest.fixture
-def redis_url():
+def redis_url(worker_id):
     redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    number = int(worker_id[2:]) if worker_id.startswith("gw") and worker_id[2:].isdigit() else 0
+    url = f"redis://127.0.0.1:6379/{REDIS_TEST_DBS[number % len(REDIS_TEST_DBS)]}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
         client.ping()
     except redis.RedisError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc.__class__.__name__}): RQ round trips not run")
+        pytest.skip(f"Redis is not reachable at {url} ({exc.__class__.__name__}): RQ round trips not run")
     client.flushdb()
-    yield REDIS_TEST_URL
+    yield url
     client.flushdb()
 
 
@@ -90,8 +96,7 @@ def test_local_fallback_runs_a_training_job_in_a_detached_process(app, tmp_path)
 
 def test_a_failed_training_reports_through_its_result_file(tmp_path):
     """The job runs the CLI with --result-json: the web app reads that file, never the printed output."""
-    out = run_training_job(str(tmp_path), "j2", ["train", "--output", str(tmp_path / "m"), "--tiny",
-                                                 "--data", str(tmp_path / "missing.jsonl")])
+    out = run_training_job(str(tmp_path), "j2", tiny_args(tmp_path / "m", "--data", str(tmp_path / "missing.jsonl")))
     assert out["returncode"] == 2 and json_load(job_file(tmp_path, "j2", ".exit"))["returncode"] == 2
     result = json_load(job_file(tmp_path, "j2", ".train.json"))
     assert result["returncode"] == 2 and "missing.jsonl" in result["error"] and "version" not in result
@@ -105,9 +110,8 @@ def test_a_local_job_stopped_with_sigterm_records_its_end_and_cleans_up(app, tmp
     queue = get_queue(app)
     leftover = tmp_path / "export.jsonl"
     leftover.write_text("{}\n")
-    args = ["train", "--output", str(tmp_path / "models"), "--data", "kb", "--tiny", "--epochs", "40",
-            "--texts-per-condition", "12", "--threads", "1", "--no-progress", "--no-onnx",
-            "--checkpoint-dir", str(tmp_path / "ckpt")]
+    args = tiny_args(tmp_path / "models", "--data", "kb", "--threads", "1", "--no-onnx",
+                     "--checkpoint-dir", str(tmp_path / "ckpt"), epochs=40, texts_per_condition=12)
     handle = queue.submit(TRAINING_QUEUE, "training.jobs.run_training_job",
                           {"jobs_dir": str(tmp_path), "job_id": "j3", "args": args, "remove": [str(leftover)]},
                           job_id="j3", log_path=tmp_path / "j3.runner.log")
@@ -194,58 +198,244 @@ def test_rq_training_from_the_browser_waits_for_a_worker_then_registers(rq_train
     assert actions.count("training.start") == 2 and actions.count("training.cancel") == 1
 
 
-def test_rq_mail_is_delivered_by_a_worker_and_failures_are_scheduled(app, redis_url):
-    from conftest import SMTPSink, free_port
-    from rq import Queue, SimpleWorker
+# -- RQ mail: delivery rounds that keep the next one scheduled -------------------------------------
+
+
+def rq_mail(app, redis_url: str, port: int, **config) -> RQQueue:
+    """Put `app` on the rq backend, its mail going to 127.0.0.1:`port`; returns its queue."""
+    app.config.update(QUEUE_BACKEND="rq", REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, **config)
+    app.extensions["mail"].server, app.extensions["mail"].port = "127.0.0.1", port
+    app.extensions.pop("job_queue", None)
+    return get_queue(app)
+
+
+def mail_queue(queue: RQQueue):
+    from rq import Queue
+
+    return Queue(MAIL_QUEUE, connection=queue.redis)
+
+
+def run_mail_worker(queue: RQQueue, *, with_scheduler: bool = False) -> None:
+    """`rq worker mail --burst [--with-scheduler]` in this process (its jobs run in the test's app)."""
+    from rq import SimpleWorker
+
+    SimpleWorker([mail_queue(queue)], connection=queue.redis).work(burst=True, with_scheduler=with_scheduler)
+
+
+def scheduled_rounds(queue: RQQueue) -> list[tuple[str, datetime]]:
     from rq.registry import ScheduledJobRegistry
 
+    registry = ScheduledJobRegistry(queue=mail_queue(queue))
+    return [(job_id, registry.get_scheduled_time(job_id)) for job_id in registry.get_job_ids()]
+
+
+def queue_mail(to: str) -> None:
     from app.services.mail import send_email
-    from app.services.outbox import deliver_pending
+
+    send_email(to, "Hello", "review_done", link="http://localhost/x", name="Pat")
+    db.session.commit()  # the commit hands the outbox to the queue
+
+
+def utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def statuses() -> set[str]:
+    db.session.expire_all()  # the worker's rounds ran in sessions of their own
+    return {r.status for r in db.session.scalars(db.select(OutboxMessage))}
+
+
+def test_rq_mail_is_delivered_by_a_worker_and_a_failure_is_retried_at_its_time(app, redis_url):
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
 
     port = free_port()  # nothing listens here until the SMTP server starts below
-    app.config.update(QUEUE_BACKEND="rq", REDIS_URL=redis_url, MAIL_PORT=port)
-    app.extensions["mail"].server, app.extensions["mail"].port = "127.0.0.1", port
-    queue = get_queue(app)
-    mail = Queue(MAIL_QUEUE, connection=queue.redis)
-    send_email("pat@example.org", "Hello", "review_done", link="http://localhost/x", name="Pat")
-    db.session.commit()  # the commit enqueues a delivery job
-    assert mail.count == 1
+    queue = rq_mail(app, redis_url, port)
+    mail = mail_queue(queue)
+    queue_mail("pat@example.org")
+    assert mail.count == 1  # the commit enqueued a delivery round
 
-    # the SMTP server is down: the message waits, and one retry round is scheduled
-    SimpleWorker([mail], connection=queue.redis).work(burst=True)
+    # the SMTP server is down: the message waits, and the next round is scheduled at its retry time
+    run_mail_worker(queue)
     row = db.session.scalars(db.select(OutboxMessage)).one()
     assert row.status == "pending" and row.attempts == 1
-    scheduled = ScheduledJobRegistry(queue=mail).get_job_ids()
-    assert len(scheduled) == 1 and scheduled[0].startswith("mail-retry-")
+    (job_id, when), = scheduled_rounds(queue)
+    retry = utc(row.next_attempt_at)
+    assert job_id.startswith(outbox.ROUND_JOB_PREFIX) and retry <= when < retry + timedelta(seconds=1)
+    assert mail.count == 0
 
     server = SMTPSink(port).start()
     try:
-        send_email("sam@example.org", "Hello", "review_done", link="http://localhost/y", name="Sam")
+        # no new mail: the retry time passes (the message and its round moved to a second ago) and the
+        # worker's scheduler starts the round, which sends it
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        db.session.expire_all()
+        db.session.scalars(db.select(OutboxMessage)).one().next_attempt_at = past
         db.session.commit()
-        deliver_pending(app, now=row.next_attempt_at)  # as the scheduled round would, when due
-        SimpleWorker([mail], connection=queue.redis).work(burst=True)
+        ScheduledJobRegistry(queue=mail).schedule(Job.fetch(job_id, connection=queue.redis), past)
+        run_mail_worker(queue, with_scheduler=True)
+        assert [m["To"] for m in server.wait_for(1)] == ["pat@example.org"]
+
+        queue_mail("sam@example.org")  # a new message: the round its commit enqueued sends it
+        run_mail_worker(queue)
         assert len(server.wait_for(2)) == 2
     finally:
         server.stop()
-    db.session.expire_all()  # the worker's rounds ran in sessions of their own
-    assert {r.status for r in db.session.scalars(db.select(OutboxMessage))} == {"sent"}
+    assert statuses() == {"sent"}
     assert sorted(m["To"] for m in server.messages) == ["pat@example.org", "sam@example.org"]
+    # nothing pending: one sweep round stays scheduled, at most a sweep interval ahead
+    (_, when), = scheduled_rounds(queue)
+    now = datetime.now(UTC)
+    assert now < when <= now + timedelta(seconds=outbox.DEFAULT_SWEEP_SECONDS + 1)
+
+
+def test_rq_a_message_committed_while_redis_was_down_goes_out_with_the_next_sweep(app, redis_url, smtp_server,
+                                                                                   caplog):
+    queue = rq_mail(app, redis_url, smtp_server.port, OUTBOX_SWEEP_SECONDS=1)
+    assert outbox.check_rounds(app) == "started"  # no round on its way yet: the web process's check starts one
+    run_mail_worker(queue)  # nothing to send; the round schedules the next sweep
+    (_, sweep), = scheduled_rounds(queue)
+    assert outbox.check_rounds(app) == "scheduled"
+
+    _redis_down(app)
+    with caplog.at_level("WARNING"):
+        queue_mail("pat@example.org")
+        assert outbox.check_rounds(app) == "unreachable"
+    assert "the mail stays pending" in caplog.text and "could not check the mail rounds" in caplog.text
+    assert statuses() == {"pending"}
+
+    # Redis is back, with its data: no new mail and no new job - the scheduled sweep sends it
+    app.config["REDIS_URL"] = redis_url
+    app.extensions.pop("job_queue")
+    time.sleep(max(0.0, (sweep - datetime.now(UTC)).total_seconds()) + 0.1)
+    run_mail_worker(get_queue(app), with_scheduler=True)
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["pat@example.org"]
+    assert statuses() == {"sent"}
+    assert len(scheduled_rounds(queue)) == 1  # and the sweep after it is on its way
+
+
+def test_rq_rounds_lost_with_redis_data_are_started_again_by_the_web_process(app, redis_url, smtp_server):
+    queue = rq_mail(app, redis_url, smtp_server.port, OUTBOX_SWEEP_SECONDS=1)
+    mail = mail_queue(queue)
+    queue_mail("pat@example.org")
+    assert mail.count == 1
+    queue.redis.flushdb()  # Redis restarted without its data: the round is lost
+    assert mail.count == 0 and not scheduled_rounds(queue)
+
+    outbox.start_worker(app, immediately=True)  # the web process's outbox thread: with rq, the round check
+    state = app.extensions["outbox_worker"]
+    try:
+        assert state["thread"].name == "outbox-round-check"
+        deadline = time.monotonic() + 10
+        while mail.count == 0:
+            assert time.monotonic() < deadline, "the web process did not start a round"
+            time.sleep(0.05)
+    finally:
+        outbox.stop_worker(app)
+        state["thread"].join(10)
+    assert mail.count == 1  # one round, however often it checked
+    run_mail_worker(queue)
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["pat@example.org"]
+    assert statuses() == {"sent"}
+
+
+def test_rq_a_round_overdue_because_no_scheduler_runs_is_enqueued_with_a_warning(app, redis_url, smtp_server,
+                                                                                   caplog):
+    queue = rq_mail(app, redis_url, smtp_server.port)
+    mail = mail_queue(queue)
+    stale = datetime.now(UTC) - timedelta(seconds=outbox.OVERDUE_SECONDS + 60)
+    queue.enqueue_at(MAIL_QUEUE, stale, outbox.DELIVER_JOB, job_id=f"{outbox.ROUND_JOB_PREFIX}stale")
+    _redis_down(app)
+    queue_mail("pat@example.org")  # its hand-off failed
+    rq_mail(app, redis_url, smtp_server.port)
+
+    with caplog.at_level("WARNING", logger="app.services.outbox"):
+        assert outbox.check_rounds(app) == "overdue"
+    assert "is an `rq worker mail --with-scheduler` running?" in caplog.text
+    assert mail.count == 1
+    run_mail_worker(queue)  # a worker without a scheduler still sends the mail
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["pat@example.org"]
+    assert statuses() == {"sent"}
+
+
+def test_send_mail_schedules_the_next_round_with_rq(app, runner, redis_url, smtp_server):
+    _redis_down(app)
+    queue_mail("pat@example.org")  # committed while Redis was down: no round was enqueued
+    queue = rq_mail(app, redis_url, smtp_server.port)
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert "done: sent 1, failed 0, still pending 0" in result.output
+    assert "next delivery round on the mail queue" in result.output
+    (_, when), = scheduled_rounds(queue)
+    now = datetime.now(UTC)
+    assert now < when <= now + timedelta(seconds=outbox.DEFAULT_SWEEP_SECONDS + 1)
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["pat@example.org"]
+
+    _redis_down(app)
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 1
+    assert "the next delivery round could not be scheduled" in result.output and "not reachable" in result.output
+
+
+def test_rq_a_real_mail_worker_with_its_scheduler_sends_what_no_job_announced(app_factory, database_url, redis_url,
+                                                                             tmp_path):
+    """The deployment's `rq worker mail --with-scheduler`, a separate process with the app's settings:
+    the web process cannot reach Redis when the message is committed, and the worker's sweep sends it."""
+    rq = Path(sys.executable).with_name("rq")
+    if not rq.exists():
+        pytest.skip(f"the rq command is not installed beside {sys.executable} (pip install -r requirements.txt)")
+    import os
+    import signal
+
+    url = database_url if database_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'mail.db'}"
+    app = app_factory(SQLALCHEMY_DATABASE_URI=url)
+    server = SMTPSink(free_port()).start()
+    env = dict(os.environ, APP_CONFIG="development", DATABASE_URL=url, QUEUE_BACKEND="rq", REDIS_URL=redis_url,
+               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(server.port), OUTBOX_SWEEP_SECONDS="1",
+               OUTBOX_POLL_SECONDS="1", INSTANCE_PATH=str(tmp_path / "worker-instance"),
+               PUBLIC_BASE_URL="http://localhost")
+    log = tmp_path / "worker.log"
+    with app.app_context(), open(log, "wb") as out:
+        queue = rq_mail(app, redis_url, server.port, OUTBOX_SWEEP_SECONDS=1)
+        worker = subprocess.Popen([str(rq), "worker", "mail", "--with-scheduler", "--worker-class", "rq.SimpleWorker",
+                                   "--url", redis_url, "--path", str(ROOT)], cwd=ROOT, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            assert outbox.check_rounds(app) == "started"  # the web process starts the rounds
+            deadline = time.monotonic() + 90
+            while not scheduled_rounds(queue):  # the first round ran and scheduled the next
+                assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                time.sleep(0.1)
+            _redis_down(app)  # from now on the web process cannot reach Redis; the worker can
+            queue_mail("pat@example.org")
+            assert [m["To"] for m in server.wait_for(1, timeout=90)] == ["pat@example.org"], \
+                log.read_text(errors="replace")[-3000:]
+            deadline = time.monotonic() + 10
+            while statuses() != {"sent"}:
+                assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                time.sleep(0.1)
+            assert f"({outbox.ROUND_JOB_PREFIX}" in log.read_text(errors="replace")  # a scheduled round ran
+        finally:
+            worker.send_signal(signal.SIGTERM)  # a warm shutdown: it stops its scheduler process too
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(10)
+            server.stop()
 
 
 # -- Redis configured but down: a clear error, nothing lost ----------------------------------------
 
 
 def _redis_down(app) -> str:
-    from conftest import free_port
-
     url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app.config.update(QUEUE_BACKEND="rq", REDIS_URL=url)
+    app.extensions.pop("job_queue", None)
     return url
 
 
 def test_redis_down_a_training_start_fails_clearly_and_keeps_the_job_record(app, users, tmp_path):
-    from conftest import client_for
-
     _redis_down(app)
     (tmp_path / "models").mkdir()
     app.config.update(MODELS_ROOT=str(tmp_path / "models"), TRAINING_JOBS_DIR=str(tmp_path / "jobs"))

@@ -158,8 +158,9 @@ def test_in_memory_database_keeps_its_journal(app):
     assert mode != "wal"
 
 
-def test_batcher_counts_batch_sizes(assess_app):
-    clf = assess_app.extensions["model_holder"].current.classifier
+@pytest.mark.serving_model
+def test_batcher_counts_batch_sizes(app):
+    clf = app.extensions["model_holder"].current.classifier
     # A generous wait: six threads released together must meet in one window even when the two
     # cores are busy with other test workers (at 50 ms they sometimes did not: a timing test).
     batcher = MicroBatcher(max_batch=16, max_wait=0.5)

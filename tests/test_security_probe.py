@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, TEST_UA, bearer, client_for, ddx, free_port, make_assessment, make_user
+from conftest import PASSWORD, TEST_UA, bearer, client_for, ddx, free_port, make_assessment, make_user, smtp_for
 
 from app.services.outbox import deliver_pending
 from models import ApiToken, OutboxMessage, User
@@ -59,16 +59,17 @@ def test_reset_mail_link_uses_public_base_url(app_factory):
         assert "evil.test" not in mail.body_text + mail.body_html
 
 
-def test_urgent_self_assessment_alert_links_to_public_base_url(assess_app, assess_users):
-    assess_app.config["PUBLIC_BASE_URL"] = PUBLIC
-    patient = assess_users["patient"]
-    resp = assess_app.test_client().post(
+@pytest.mark.serving_model
+def test_urgent_self_assessment_alert_links_to_public_base_url(app, users):
+    app.config["PUBLIC_BASE_URL"] = PUBLIC
+    patient = users["patient"]
+    resp = app.test_client().post(
         "/api/v1/assessments", headers={**bearer(patient), "Host": "evil.test"},
         json={"symptoms": "crushing chest pain spreading to my left arm, sweating and short of breath", "age": 61})
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["triage"]["level"] in ("emergency", "urgent")
     alerts = [m for m in _mails() if m.kind == "urgent_assessment"]
-    assert alerts and all(m.recipient == assess_users["clinician"].email for m in alerts)
+    assert alerts and all(m.recipient == users["clinician"].email for m in alerts)
     for mail in alerts:
         assert "evil.test" not in mail.body_text + mail.body_html
         assert f"{PUBLIC}/clinic/assessments/{resp.get_json()['id']}" in mail.body_text
@@ -227,14 +228,15 @@ def test_long_texts_get_fewer_occlusion_variants():
     assert len(out["scores"][0]) == len(out["spans"])
 
 
-def test_explanation_of_a_long_text_is_bounded_and_cached(assess_app, assess_users, monkeypatch):
+@pytest.mark.serving_model
+def test_explanation_of_a_long_text_is_bounded_and_cached(app, users, monkeypatch):
     from app.services import assessment as svc
     from app.services.inference import current_model
 
     text = ("I have had a dry cough and a sore throat with a blocked nose and a mild fever since Monday, "
             "my muscles ache and I feel tired. ") * 20
-    d = svc.create_assessment(text[:2000], actor=assess_users["clinician"])
-    clf = current_model(assess_app).classifier
+    d = svc.create_assessment(text[:2000], actor=users["clinician"])
+    clf = current_model(app).classifier
     calls: list[int] = []
     real = clf.predict_proba
     monkeypatch.setattr(clf, "predict_proba", lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw))
@@ -246,17 +248,18 @@ def test_explanation_of_a_long_text_is_bounded_and_cached(assess_app, assess_use
     assert svc.explanation_for(d)["attributions"] == exp["attributions"] and calls == []  # cached
 
 
-def test_explanation_stops_at_its_time_budget(assess_app, assess_users):
+@pytest.mark.serving_model
+def test_explanation_stops_at_its_time_budget(app, users):
     from app.services import assessment as svc
     from models import Diagnosis
 
-    d = svc.create_assessment("burning when I pee and needing to go all the time", actor=assess_users["clinician"])
-    assess_app.config["EXPLANATION_TIME_BUDGET"] = 0.0
+    d = svc.create_assessment("burning when I pee and needing to go all the time", actor=users["clinician"])
+    app.config["EXPLANATION_TIME_BUDGET"] = 0.0
     exp = svc.explanation_for(d)
     assert exp.get("attributions") is None and "try again" in exp["attributions_error"]
     _db.session.expire_all()
     assert _db.session.get(Diagnosis, d.id).explanation["attributions"] is None  # nothing cached
-    assess_app.config["EXPLANATION_TIME_BUDGET"] = 30.0
+    app.config["EXPLANATION_TIME_BUDGET"] = 30.0
     assert svc.explanation_for(_db.session.get(Diagnosis, d.id))["attributions"]["method"] == "occlusion"
 
 
@@ -588,8 +591,6 @@ def test_api_failures_lock_the_web_login_too(app_factory):
 
 
 def test_owner_unlocks_a_locked_account_with_a_reset_email(app_factory):
-    from conftest import smtp_for
-
     application = _limited_app(app_factory)
     with application.app_context():
         server = smtp_for(application)

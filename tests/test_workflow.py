@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import client_for, ddx, make_assessment, make_user, pdf_text
+from conftest import bearer, client_for, ddx, make_assessment, make_user, pdf_text
 
 from app.services import assessment as svc
 from app.services.agreement import agreement_report
@@ -16,6 +16,8 @@ from app.services.plain_names import plain_name
 from app.services.review import create_review
 from app.templating import emergency_tel, snippet, waited
 from models import AuditEvent, Diagnosis, Review, db
+
+pytestmark = pytest.mark.serving_model  # `app` serves the tiny model, knowledge base seeded (tests/conftest.py)
 
 MI = ddx(("Myocardial infarction", "I21.9", 0.62), ("Angina", "I20.9", 0.2), ("Pneumonia", "J18.9", 0.003))
 
@@ -26,12 +28,12 @@ def _csrf_off(app):
 
 # -- clinician lists --------------------------------------------------------------------------
 
-def test_worklist_shows_who_what_and_waiting_time(assess_app, assess_users):
-    patient = assess_users["patient"]
+def test_worklist_shows_who_what_and_waiting_time(app, users):
+    patient = users["patient"]
     old = make_assessment("Crushing chest pain since this morning, spreading to the left arm and jaw, sweaty",
                           MI, patient=patient, age=61, sex="male", created_at=datetime.now(UTC) - timedelta(hours=3, minutes=5))
     anon = make_assessment("sore throat", MI, age=None, source="self")
-    html = client_for(assess_app, assess_users["clinician"]).get("/clinic/worklist").get_data(as_text=True)
+    html = client_for(app, users["clinician"]).get("/clinic/worklist").get_data(as_text=True)
     row = html[html.index(f"#{old.id}</a>"):]
     row = row[: row.index("</tr>")]
     assert patient.name in row and "61 y" in row and "male" in row
@@ -42,20 +44,20 @@ def test_worklist_shows_who_what_and_waiting_time(assess_app, assess_users):
     assert '<th scope="col">Waiting</th>' in html
 
 
-def test_worklist_filters_by_urgency_and_source(assess_app, assess_users):
+def test_worklist_filters_by_urgency_and_source(app, users):
     a = make_assessment("cough", MI, source="self")
     b = make_assessment("cough", MI, source="clinician")
-    c = client_for(assess_app, assess_users["clinician"])
+    c = client_for(app, users["clinician"])
     html = c.get("/clinic/worklist?source=self").get_data(as_text=True)
     assert f"#{a.id}</a>" in html and f"#{b.id}</a>" not in html
     html = c.get("/clinic/worklist?level=emergency").get_data(as_text=True)
     assert f"#{a.id}</a>" not in html  # both are routine
 
 
-def test_history_source_filter_and_reversed_dates(assess_app, assess_users):
+def test_history_source_filter_and_reversed_dates(app, users):
     a = make_assessment("rash on the arm", MI, source="self")
     b = make_assessment("rash on the leg", MI, source="clinician")
-    c = client_for(assess_app, assess_users["clinician"])
+    c = client_for(app, users["clinician"])
     html = c.get("/clinic/history?source=clinician").get_data(as_text=True)
     assert f"#{b.id}</a>" in html and f"#{a.id}</a>" not in html
     today = date.today()
@@ -69,9 +71,9 @@ def test_history_source_filter_and_reversed_dates(assess_app, assess_users):
 
 # -- review: urgency override, save and next, errors --------------------------------------------
 
-def test_urgency_override_needs_a_reason_is_stored_beside_the_ai_and_audited(assess_app, assess_users):
+def test_urgency_override_needs_a_reason_is_stored_beside_the_ai_and_audited(app, users):
     d = make_assessment("cough", MI)
-    clinician = assess_users["clinician"]
+    clinician = users["clinician"]
     with pytest.raises(svc.InvalidInput) as exc:
         create_review(d, clinician, "accepted", triage_level="urgent")
     assert "triage_reason" in exc.value.fields
@@ -89,8 +91,8 @@ def test_urgency_override_needs_a_reason_is_stored_beside_the_ai_and_audited(ass
     assert "triage_reason" not in deid_review and deid_review["triage_level"] == "urgent"  # the level, not the words
 
 
-def test_agreeing_urgency_is_recorded_and_joins_the_dashboard(assess_app, assess_users):
-    clinician = assess_users["clinician"]
+def test_agreeing_urgency_is_recorded_and_joins_the_dashboard(app, users):
+    clinician = users["clinician"]
     create_review(make_assessment("a", MI), clinician, "accepted")  # agrees by default
     create_review(make_assessment("b", MI), clinician, "accepted", triage_level="emergency", triage_reason="ST elevation")
     create_review(make_assessment("c", MI), clinician, "rejected", triage_level="routine")
@@ -99,16 +101,16 @@ def test_agreeing_urgency_is_recorded_and_joins_the_dashboard(assess_app, assess
     assert report.urgency_n == 3 and report.urgency_agree == 2
     assert report.urgency_changes == [("routine", "emergency", 1)]
     assert report.small_sample
-    html = client_for(assess_app, assess_users["ml"]).get("/ml/agreement").get_data(as_text=True)
+    html = client_for(app, users["ml"]).get("/ml/agreement").get_data(as_text=True)
     assert "Urgency agreement" in html and "67%" in html
     assert "small-sample" in html
 
 
-def test_save_and_next_goes_to_the_top_of_the_worklist(assess_app, assess_users):
-    _csrf_off(assess_app)
+def test_save_and_next_goes_to_the_top_of_the_worklist(app, users):
+    _csrf_off(app)
     first = make_assessment("cough", MI, created_at=datetime.now(UTC) - timedelta(hours=2))
     second = make_assessment("cough", MI, created_at=datetime.now(UTC) - timedelta(hours=1))
-    c = client_for(assess_app, assess_users["clinician"])
+    c = client_for(app, users["clinician"])
     html = c.get(f"/clinic/assessments/{first.id}").get_data(as_text=True)
     assert 'name="then" value="next"' in html and "Save and next" in html
     resp = c.post(f"/clinic/assessments/{first.id}/review", data={"outcome": "accepted", "then": "next"})
@@ -117,10 +119,10 @@ def test_save_and_next_goes_to_the_top_of_the_worklist(assess_app, assess_users)
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/clinic/worklist")
 
 
-def test_review_errors_are_summarised_and_linked_to_their_fields(assess_app, assess_users):
-    _csrf_off(assess_app)
+def test_review_errors_are_summarised_and_linked_to_their_fields(app, users):
+    _csrf_off(app)
     d = make_assessment("cough", MI)
-    c = client_for(assess_app, assess_users["clinician"])
+    c = client_for(app, users["clinician"])
     resp = c.post(f"/clinic/assessments/{d.id}/review", data={"outcome": "corrected", "triage_level": "emergency"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
@@ -133,11 +135,11 @@ def test_review_errors_are_summarised_and_linked_to_their_fields(assess_app, ass
     assert db.session.get(Diagnosis, d.id).review is None
 
 
-def test_reviewed_result_shows_both_urgencies_and_next_case(assess_app, assess_users):
+def test_reviewed_result_shows_both_urgencies_and_next_case(app, users):
     d = make_assessment("cough", MI)
     waiting = make_assessment("fever", MI)
-    create_review(d, assess_users["clinician"], "accepted", triage_level="urgent", triage_reason="looks unwell")
-    html = client_for(assess_app, assess_users["clinician"]).get(f"/clinic/assessments/{d.id}").get_data(as_text=True)
+    create_review(d, users["clinician"], "accepted", triage_level="urgent", triage_reason="looks unwell")
+    html = client_for(app, users["clinician"]).get(f"/clinic/assessments/{d.id}").get_data(as_text=True)
     assert "Reason for the change:" in html and "looks unwell" in html
     assert f'href="/clinic/assessments/{waiting.id}"' in html and "Next unreviewed case" in html
 
@@ -161,11 +163,11 @@ def test_highlights_need_a_minimum_attribution():
     assert payload["by_icd10"]["J20.9"]["top_indices"] == [0, 10, 3]  # the stored scores are untouched
 
 
-def test_no_zero_percent_rows(assess_app, assess_users):
+def test_no_zero_percent_rows(app, users):
     d = make_assessment("cough", MI)
     rows = svc.differential_for_display(d)
     assert [r["icd10"] for r in rows] == ["I21.9", "I20.9"]
-    html = client_for(assess_app, assess_users["clinician"]).get(f"/clinic/assessments/{d.id}").get_data(as_text=True)
+    html = client_for(app, users["clinician"]).get(f"/clinic/assessments/{d.id}").get_data(as_text=True)
     listed = html[html.index('<ol class="differential'):html.index("</ol>")]
     assert ">0%<" not in listed and "Pneumonia" not in listed and "Angina" in listed
 
@@ -183,12 +185,12 @@ def test_lay_name_first():
     assert plain_name("COPD exacerbation", "J44.1") == "COPD flare-up (COPD exacerbation)"
 
 
-def test_patient_result_lay_names_one_disclaimer_and_tap_to_call(assess_app, assess_users):
-    patient = assess_users["patient"]
+def test_patient_result_lay_names_one_disclaimer_and_tap_to_call(app, users):
+    patient = users["patient"]
     d = make_assessment("crushing chest pain", MI, patient=patient, source="self")
     d.triage_level = "emergency"
     db.session.commit()
-    html = client_for(assess_app, patient).get(f"/me/assessments/{d.id}").get_data(as_text=True)
+    html = client_for(app, patient).get(f"/me/assessments/{d.id}").get_data(as_text=True)
     assert "Could be: Heart attack (myocardial infarction)" in html
     assert html.lower().count("not a diagnosis") == 1
     assert html.count('href="tel:112"') == 2 and '<a class="emergency-call" href="tel:112">Call 112 now</a>' in html
@@ -200,13 +202,17 @@ def test_patient_result_lay_names_one_disclaimer_and_tap_to_call(assess_app, ass
     assert "999" not in main and "911" not in main
 
 
-def test_emergency_number_is_one_configurable_number(assess_app, assess_users):
+def test_emergency_number_is_one_configurable_number(app, users):
     assert emergency_tel("999") == "tel:999" and emergency_tel("+44 20 7946 0000") == "tel:+442079460000"
-    assess_app.config["EMERGENCY_NUMBER"] = "911"
-    d = make_assessment("chest pain", MI, patient=assess_users["patient"], source="self")
+    app.config["EMERGENCY_NUMBER"] = "911"
+    d = make_assessment("chest pain", MI, patient=users["patient"], source="self")
     d.triage_level = "emergency"
     db.session.commit()
-    html = client_for(assess_app, assess_users["patient"]).get(f"/me/assessments/{d.id}").get_data(as_text=True)
+    html = client_for(app, users["patient"]).get(f"/me/assessments/{d.id}").get_data(as_text=True)
+    # the footer names the served model, a timestamped version that may itself contain "112"
+    footer = f"Model {app.extensions['model_holder'].version}<"
+    assert footer in html
+    html = html.replace(footer, "Model <")
     assert '<a class="emergency-call" href="tel:911">Call 911 now</a>' in html and "112" not in html
 
 
@@ -218,11 +224,11 @@ def test_emergency_number_never_blank_and_one_number_dialled(app_factory):
     assert '<a href="tel:112">112</a>' in html
 
 
-def test_patient_sees_a_clinicians_changed_urgency(assess_app, assess_users):
-    patient = assess_users["patient"]
+def test_patient_sees_a_clinicians_changed_urgency(app, users):
+    patient = users["patient"]
     d = make_assessment("chest pain", MI, patient=patient, source="self")
-    create_review(d, assess_users["clinician"], "accepted", triage_level="emergency", triage_reason="ST elevation")
-    c = client_for(assess_app, patient)
+    create_review(d, users["clinician"], "accepted", triage_level="emergency", triage_reason="ST elevation")
+    c = client_for(app, patient)
     html = c.get(f"/me/assessments/{d.id}").get_data(as_text=True)
     card = html[html.index("A clinician has looked at this"):]
     card = card[: card.index("</section>")]
@@ -233,17 +239,15 @@ def test_patient_sees_a_clinicians_changed_urgency(assess_app, assess_users):
     assert "A clinician changed how urgently you need care" in " ".join(text.split())
 
 
-def test_api_asks_a_patient_again_like_the_page(assess_app, assess_users):
-    from conftest import bearer
-
-    c = assess_app.test_client()
-    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["patient"]), json={"symptoms": "asdf"})
+def test_api_asks_a_patient_again_like_the_page(app, users):
+    c = app.test_client()
+    resp = c.post("/api/v1/assessments", headers=bearer(users["patient"]), json={"symptoms": "asdf"})
     assert resp.status_code == 422
     assert "symptoms" in resp.get_json()["error"]["fields"]["json"]
     assert db.session.scalar(db.select(db.func.count(Diagnosis.id))) == 0
-    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["patient"]), json={"symptoms": "I want to end my life"})
+    resp = c.post("/api/v1/assessments", headers=bearer(users["patient"]), json={"symptoms": "I want to end my life"})
     assert resp.status_code == 201 and resp.get_json()["triage"]["level"] == "emergency"  # never refused
-    resp = c.post("/api/v1/assessments", headers=bearer(assess_users["clinician"]), json={"symptoms": "asdf"})
+    resp = c.post("/api/v1/assessments", headers=bearer(users["clinician"]), json={"symptoms": "asdf"})
     assert resp.status_code == 201 and resp.get_json()["explanation"]["abstain_reason"] == "no_symptom_content"
 
 
@@ -258,9 +262,9 @@ def test_strict_scrub_of_staff_notes_keeps_clinical_words():
 
 
 @pytest.mark.parametrize("text", ["asdf", "hello hello", "qwerty qwerty 123"])
-def test_text_without_symptoms_asks_again_and_stores_nothing(assess_app, assess_users, text):
-    _csrf_off(assess_app)
-    c = client_for(assess_app, assess_users["patient"])
+def test_text_without_symptoms_asks_again_and_stores_nothing(app, users, text):
+    _csrf_off(app)
+    c = client_for(app, users["patient"])
     resp = c.post("/me/assess", data={"symptoms": text})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
@@ -269,28 +273,28 @@ def test_text_without_symptoms_asks_again_and_stores_nothing(assess_app, assess_
     assert db.session.scalar(db.select(db.func.count(Diagnosis.id))) == 0
 
 
-def test_alarming_text_is_never_refused_for_lack_of_symptom_words(assess_app, assess_users):
-    _csrf_off(assess_app)
-    c = client_for(assess_app, assess_users["patient"])
+def test_alarming_text_is_never_refused_for_lack_of_symptom_words(app, users):
+    _csrf_off(app)
+    c = client_for(app, users["patient"])
     resp = c.post("/me/assess", data={"symptoms": "I want to end my life"})
     assert resp.status_code == 302
     assert db.session.scalar(db.select(Diagnosis)).triage_level == "emergency"
 
 
-def test_patient_history_shows_snippet_and_pdf(assess_app, assess_users):
-    patient = assess_users["patient"]
+def test_patient_history_shows_snippet_and_pdf(app, users):
+    patient = users["patient"]
     d = make_assessment("sneezing and a blocked nose for two days, worse in the morning and outside in the park",
                         MI, patient=patient, source="self")
-    html = client_for(assess_app, patient).get("/me/assessments").get_data(as_text=True)
+    html = client_for(app, patient).get("/me/assessments").get_data(as_text=True)
     assert "sneezing and a blocked nose for two days" in html
     assert f'href="/me/assessments/{d.id}/summary.pdf"' in html
     assert "<th></th>" not in html
 
 
-def test_pdf_shows_the_page_possibilities_in_plain_words_with_name_and_age(assess_app, assess_users):
+def test_pdf_shows_the_page_possibilities_in_plain_words_with_name_and_age(app, users):
     patient = make_user("patient", "zoe@example.org", "Zo\u00eb Example")
     d = make_assessment("chest pain", MI, patient=patient, source="self", age=58)
-    c = client_for(assess_app, patient)
+    c = client_for(app, patient)
     html = c.get(f"/me/assessments/{d.id}").get_data(as_text=True)
     text = pdf_text(c.get(f"/me/assessments/{d.id}/summary.pdf").data).replace("\\(", "(").replace("\\)", ")")
     assert "Zo\u00eb Example" in text and "age 58" in text

@@ -2,7 +2,8 @@
 
 - ``rq``: jobs go to Redis (REDIS_URL) queues and RQ workers run them, on any machine that shares
   the database, MODELS_ROOT and TRAINING_JOBS_DIR: ``rq worker training`` (e.g. on a GPU machine)
-  runs training jobs, ``rq worker mail --with-scheduler`` delivers the outbox (and its retries).
+  runs training jobs, ``rq worker mail --with-scheduler`` delivers the outbox in rounds that keep
+  the next one scheduled (retries, and a sweep every OUTBOX_SWEEP_SECONDS; app/services/outbox.py).
   Every web server enqueues to the same queues, so several hosts share one queue.
 - ``local`` (the default; needs no Redis): a training job runs in a detached process on the web
   server that started it (it outlives the gunicorn worker); mail is delivered by a thread in each
@@ -22,7 +23,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -144,9 +145,44 @@ class RQQueue:
             raise QueueError(f"the job queue (Redis at {self._where()}) is not reachable: {exc.__class__.__name__}") from exc
         return {"rq_job": job.id, "queue": queue}
 
-    def enqueue_at(self, queue: str, when: datetime, func: str, *, job_id: str | None = None) -> None:
+    def enqueue_at(self, queue: str, when: datetime, func: str, *, job_id: str | None = None,
+                   timeout: int | None = None) -> None:
         """Run `func` at `when` (needs a worker started with --with-scheduler)."""
-        self._queue(queue).enqueue_at(when, func, job_id=job_id, result_ttl=3600, failure_ttl=7 * 24 * 3600)
+        self._queue(queue).enqueue_at(when, func, job_id=job_id, job_timeout=timeout or self.default_timeout,
+                                      result_ttl=3600, failure_ttl=7 * 24 * 3600)
+
+    def upcoming(self, queue: str) -> tuple[int, datetime | None]:
+        """The jobs waiting on `queue` now, and when its first scheduled job is due (None: none is)."""
+        from redis.exceptions import RedisError
+        from rq.registry import ScheduledJobRegistry
+
+        try:
+            q = self._queue(queue)
+            first = self.redis.zrange(ScheduledJobRegistry(queue=q).key, 0, 0, withscores=True)
+            waiting = q.count
+        except RedisError as exc:
+            raise QueueError(f"the job queue (Redis at {self._where()}) is not reachable: {exc.__class__.__name__}") from exc
+        return waiting, (datetime.fromtimestamp(first[0][1], UTC) if first else None)
+
+    def schedule_once(self, queue: str, func: str, *, when: datetime, prefix: str, timeout: int = 600) -> datetime:
+        """Have `func` run on `queue` by `when` without piling up runs: nothing is added while a job
+        waits on the queue or one is scheduled by then (it covers this one). Returns when the run that
+        covers `when` is due. RQ schedules to the second: `when` is rounded up, never run early."""
+        from redis.exceptions import RedisError
+
+        if when.microsecond:
+            when = when.replace(microsecond=0) + timedelta(seconds=1)
+        waiting, first = self.upcoming(queue)
+        if waiting:
+            return datetime.now(UTC)
+        if first is not None and first <= when:
+            return first
+        try:
+            self.enqueue_at(queue, when, func, job_id=f"{prefix}{when:%Y%m%d-%H%M%S}-{os.urandom(3).hex()}",
+                            timeout=timeout)
+        except RedisError as exc:
+            raise QueueError(f"the job queue (Redis at {self._where()}) is not reachable: {exc.__class__.__name__}") from exc
+        return when
 
     def _where(self) -> str:
         kw = self.redis.connection_pool.connection_kwargs
@@ -193,6 +229,7 @@ class RQQueue:
         return True
 
     def notify_mail(self, app: Flask) -> None:
+        """Enqueue a delivery round now (it schedules the rounds that follow: app/services/outbox.py)."""
         self.submit(MAIL_QUEUE, "app.services.outbox.deliver_job", {}, job_id=os.urandom(8).hex(), timeout=600)
 
 
@@ -217,7 +254,7 @@ def notify_mail_queued(app: Flask) -> None:
     """A message was committed to the outbox: have it delivered now (never raises; the outbox retries)."""
     try:
         get_queue(app).notify_mail(app)
-    except Exception as exc:  # noqa: BLE001 - the row is committed; a later round or `flask send-mail` sends it
+    except Exception as exc:  # noqa: BLE001 - the row is committed: the next sweep round sends it (outbox.py)
         # a QueueError says where and why (no message content); anything else: its class only
         reason = str(exc) if isinstance(exc, QueueError) else exc.__class__.__name__
         log.warning("could not hand the outbox to the %s queue, the mail stays pending: %s",

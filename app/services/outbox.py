@@ -11,6 +11,8 @@ committed. Delivery is at-least-once and, in normal operation, exactly once:
 - after a failure the message is rescheduled with exponential backoff (30 s, 60 s, ...,
   capped at one hour) and becomes ``failed`` after OUTBOX_MAX_ATTEMPTS tries (kept for
   admins to see); only a short error (never the body) is stored.
+
+Who runs delivery (QUEUE_BACKEND) is at "delivery in the background" below.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 3600
 DEFAULT_MAX_ATTEMPTS = 20
 DEFAULT_POLL_SECONDS = 5.0
+DEFAULT_SWEEP_SECONDS = 60.0
 # Errors that mean "the server is unreachable": stop the batch instead of trying every message.
 CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError)
 
@@ -175,11 +178,27 @@ def deliver_pending(app: Flask, limit: int = 50, *, now: datetime | None = None)
 # -- delivery in the background -----------------------------------------------------------------
 #
 # QUEUE_BACKEND=local: a daemon thread per web process delivers every OUTBOX_POLL_SECONDS and at once
-# when a message is committed (wake_worker). QUEUE_BACKEND=rq: each commit enqueues deliver_job on the
-# `mail` queue, run by `rq worker mail --with-scheduler` (which also runs the scheduled retries).
+# when a message is committed (wake_worker).
+#
+# QUEUE_BACKEND=rq: delivery *rounds* (deliver_job) run on the `mail` queue, in `rq worker mail
+# --with-scheduler`, and nothing waits for new mail to send old mail:
+# - each commit that queued a message enqueues a round (job_queue.notify_mail_queued);
+# - each round schedules the next one (schedule_next_round, RQ's enqueue_at): at the earliest pending
+#   retry, and at the latest one sweep interval (OUTBOX_SWEEP_SECONDS) later, so a round is always on its
+#   way: a message whose commit could not reach Redis goes out with the next sweep, a retry at its time;
+# - a daemon thread per web process checks every sweep interval that a round is on its way and starts
+#   one when none is (Redis lost its data, a round failed), or when the scheduled one is long overdue
+#   (no worker runs --with-scheduler) (check_rounds);
+# - `flask send-mail` delivers at once and schedules the next round as well.
 
 _start_lock = threading.Lock()
-RETRY_JOB_PREFIX = "mail-retry-"
+ROUND_JOB_PREFIX = "mail-round-"  # the id of a scheduled round: mail-round-<UTC time>-<random>
+DELIVER_JOB = "app.services.outbox.deliver_job"
+OVERDUE_SECONDS = 120  # a scheduled round this late: no RQ scheduler runs (one takes over a dead one within ~61 s)
+
+
+def sweep_seconds(app: Flask) -> float:
+    return max(float(app.config.get("OUTBOX_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS)), 1.0)
 
 
 def _run_worker(app: Flask, interval: float, state: dict) -> None:
@@ -193,8 +212,21 @@ def _run_worker(app: Flask, interval: float, state: dict) -> None:
         wake.clear()
 
 
+def _run_checker(app: Flask, interval: float, state: dict) -> None:
+    stop, wake = state["stop"], state["wake"]
+    while not stop.is_set():
+        try:
+            check_rounds(app)
+        except Exception as exc:  # noqa: BLE001 - keep the thread alive
+            log.error("outbox round check failed: %s", exc.__class__.__name__)
+        wake.wait(interval)
+        wake.clear()
+
+
 def start_worker(app: Flask, *, immediately: bool = False) -> None:
-    """Arm a daemon thread that delivers the outbox every OUTBOX_POLL_SECONDS (and when woken).
+    """Arm this process's outbox thread (a daemon): with QUEUE_BACKEND=local it delivers every
+    OUTBOX_POLL_SECONDS (and when woken); with rq it checks every OUTBOX_SWEEP_SECONDS that a delivery
+    round is on its way on the `mail` queue (`check_rounds`).
 
     The thread starts on the first request this process serves (after gunicorn forks, and
     never in `flask db upgrade` or other CLI commands), or at once with `immediately=True`.
@@ -204,15 +236,18 @@ def start_worker(app: Flask, *, immediately: bool = False) -> None:
         return
     state: dict = {"thread": None, "stop": threading.Event(), "wake": threading.Event()}
     app.extensions["outbox_worker"] = state
-    interval = float(app.config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS))
+    if (app.config.get("QUEUE_BACKEND") or "local").lower() == "rq":
+        target, name, interval = _run_checker, "outbox-round-check", sweep_seconds(app)
+    else:
+        target, name = _run_worker, "outbox-worker"
+        interval = float(app.config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS))
 
     def start() -> None:
         if state["thread"] is not None:
             return
         with _start_lock:
             if state["thread"] is None:
-                thread = threading.Thread(target=_run_worker, args=(app, interval, state),
-                                          name="outbox-worker", daemon=True)
+                thread = threading.Thread(target=target, args=(app, interval, state), name=name, daemon=True)
                 thread.start()
                 state["thread"] = thread
 
@@ -254,32 +289,76 @@ def _job_app() -> Flask:
 
 
 def deliver_job() -> dict:
-    """The `mail` queue's job: deliver what is due, then schedule one retry round for the rest."""
+    """The `mail` queue's job, a delivery round: deliver what is due, then schedule the next round."""
+    from app.services.job_queue import QueueError
+
     app = _job_app()
     sent, failed = deliver_pending(app)
+    try:
+        following = schedule_next_round(app)
+    except QueueError as exc:  # the web servers' check starts a new round
+        log.warning("could not schedule the next mail round: %s", exc)
+        following = None
+    return {"sent": sent, "failed": failed, "next_round": following.isoformat() if following else None}
+
+
+def next_round_time(app: Flask, now: datetime | None = None) -> datetime:
+    """When the next delivery round should run: at the earliest pending message's next attempt, but
+    no later than one sweep interval from now and no sooner than one poll interval (a backlog, or a
+    server that refused the last batch, is retried without spinning)."""
+    now = now or _utcnow()
     with app.app_context():
         due = db.session.scalar(select(db.func.min(OutboxMessage.next_attempt_at))
                                 .where(OutboxMessage.status == "pending"))
         db.session.commit()
-    if due is not None:
-        _schedule_retry(app, due if due.tzinfo else due.replace(tzinfo=UTC))
-    return {"sent": sent, "failed": failed}
+    latest = now + timedelta(seconds=sweep_seconds(app))
+    if due is None:
+        return latest
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    soonest = now + timedelta(seconds=float(app.config.get("OUTBOX_POLL_SECONDS", DEFAULT_POLL_SECONDS)))
+    return min(max(due, soonest), latest)
 
 
-def _schedule_retry(app: Flask, when: datetime) -> None:
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
+def schedule_next_round(app: Flask) -> datetime | None:
+    """QUEUE_BACKEND=rq: make sure a delivery round runs by `next_round_time` (one already scheduled by
+    then is kept, none is added twice); returns when the next round runs. None with the local backend
+    (its thread polls). Raises job_queue.QueueError when Redis cannot be reached."""
     from app.services.job_queue import MAIL_QUEUE, RQQueue, get_queue
 
     queue = get_queue(app)
     if not isinstance(queue, RQQueue):
-        return  # the local thread polls anyway
-    when = max(when, _utcnow())
-    job_id = f"{RETRY_JOB_PREFIX}{int(when.timestamp())}"  # one retry round per second, however many jobs ask
+        return None
+    return queue.schedule_once(MAIL_QUEUE, DELIVER_JOB, when=next_round_time(app), prefix=ROUND_JOB_PREFIX)
+
+
+def check_rounds(app: Flask, now: datetime | None = None) -> str:
+    """QUEUE_BACKEND=rq, every sweep interval in each web process: is a delivery round on its way?
+
+    Returns what it found: "waiting" (a round waits on the `mail` queue), "scheduled" (one is
+    scheduled within a sweep interval), "started" (none was: one is enqueued now, and it schedules
+    the rounds that follow), "overdue" (the scheduled one is more than OVERDUE_SECONDS late, so no
+    worker runs --with-scheduler: a warning, and a round enqueued now so mail still goes out),
+    "unreachable" (Redis cannot be reached: the next check tries again) or "local" (no rq).
+    """
+    from app.services.job_queue import MAIL_QUEUE, QueueError, RQQueue, get_queue
+
+    queue = get_queue(app)
+    if not isinstance(queue, RQQueue):
+        return "local"
+    now = now or _utcnow()
     try:
-        Job.fetch(job_id, connection=queue.redis)
-        return
-    except NoSuchJobError:
-        pass
-    queue.enqueue_at(MAIL_QUEUE, when, "app.services.outbox.deliver_job", job_id=job_id)
+        waiting, first = queue.upcoming(MAIL_QUEUE)
+        if waiting:
+            return "waiting"
+        found = "started"
+        if first is not None and first <= now + timedelta(seconds=sweep_seconds(app) + 5):
+            if first >= now - timedelta(seconds=max(OVERDUE_SECONDS, sweep_seconds(app))):
+                return "scheduled"
+            log.warning("the mail round scheduled for %s UTC has not started: is an `rq worker mail "
+                        "--with-scheduler` running? Enqueuing a round now", f"{first:%Y-%m-%d %H:%M:%S}")
+            found = "overdue"
+        queue.notify_mail(app)
+    except QueueError as exc:
+        log.warning("could not check the mail rounds: %s", exc)
+        return "unreachable"
+    return found

@@ -5,7 +5,8 @@ The live server is created once per session: a file SQLite database in a tempora
 schema created and the knowledge base seeded, CSRF ON (real forms), rate limits off, the model a
 real tiny artifact (`tiny_model_dir`). Tests create their own users with unique e-mails, so they
 do not depend on each other. A failing test leaves a screenshot in
-test-artifacts/screenshots/<test>.png.
+test-artifacts/screenshots/<test>.png. Helpers, `log_in(page, email)` among them, come from
+tests/conftest.py like everywhere else: `from conftest import log_in`.
 """
 
 from __future__ import annotations
@@ -166,14 +167,3 @@ def page(context):
          if r.status >= 400 and r.request.resource_type != "document" and not r.url.endswith("/favicon.ico") else None)
     p.console_errors = errors
     return p
-
-
-def log_in(page, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real form (CSRF token included by the page itself)."""
-    page.goto("/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("form.stacked [type=submit]")
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, f"login failed for {email}: {page.inner_text('main')[:300]}"
-

@@ -11,9 +11,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import log_in
 
 from . import axe
-from .conftest import log_in
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import log_in
 from playwright.sync_api import expect
 
 from . import axe
-from .conftest import log_in
 
 PHONE = {"width": 390, "height": 844}
 

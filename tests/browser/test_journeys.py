@@ -10,9 +10,8 @@ import json
 import re
 import uuid
 
+from conftest import log_in
 from playwright.sync_api import expect
-
-from .conftest import log_in
 
 SYMPTOMS = "I have had a dry cough, a runny nose and a sore throat for three days, no fever"
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from conftest import log_in
 from playwright.sync_api import expect
 
 from app.services.highlights import can_highlight
-
-from .conftest import log_in
 
 DDX = [{"disease": "Myocardial infarction", "icd10": "I21.9", "probability": 0.55},
        {"disease": "Angina", "icd10": "I20.9", "probability": 0.25},

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_training import ROOT, tiny_args  # same folder (pytest puts it on sys.path)
+from conftest import tiny_args
 
 from training.cli import main
 from training.predictor import Classifier, ModelLoadError
 
+ROOT = Path(__file__).resolve().parents[2]
 TEXTS = [
     "it burns when I pee and I keep needing to go",
     "runny nose, sneezing, scratchy throat since Monday",
@@ -30,7 +31,7 @@ TEXTS = [
 def blended(tmp_path_factory) -> Path:
     """A tiny artifact that also blends in base-model sentence embeddings (two graph outputs)."""
     out = tmp_path_factory.mktemp("onnx") / "model"
-    assert main(tiny_args(out, "--embed-blend", "0.5", epochs=1)) == 0
+    assert main(tiny_args(out, "--embed-blend", "0.5", fixture_kb=True, epochs=1)) == 0
     return out
 
 
@@ -138,7 +139,7 @@ def test_bad_exports_are_refused_with_the_file_named(blended, tmp_path, monkeypa
 
 def test_cli_exports_an_existing_artifact_and_evaluates_both_backends(tmp_path, capsys):
     out = tmp_path / "plain"
-    assert main(tiny_args(out, "--no-onnx", epochs=1)) == 0
+    assert main(tiny_args(out, "--no-onnx", fixture_kb=True, epochs=1)) == 0
     assert not (out / "model.onnx").exists() and Classifier.load(out).backend == "torch"
     capsys.readouterr()
     assert main(["export-onnx", "--model", str(out)]) == 0
@@ -165,7 +166,7 @@ def test_ensure_default_adds_the_export_to_an_older_current_model(tmp_path, caps
     from training.default_model import ensure_default_model
 
     models = tmp_path / "models"
-    assert main(tiny_args(models, "--no-onnx", "--set-current", epochs=1)) == 0
+    assert main(tiny_args(models, "--no-onnx", "--set-current", fixture_kb=True, epochs=1)) == 0
     before = Classifier.load(models / "current")
     assert before.backend == "torch"
     assert ensure_default_model(models) == models / "current"  # no retraining: only the export

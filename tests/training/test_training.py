@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import tiny_args  # the one tiny-model helper: fixture_kb=True runs on fixture_kb.json
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -31,36 +32,8 @@ from training.predictor import Classifier, ModelLoadError, Prediction  # noqa: E
 
 HERE = Path(__file__).parent
 KB = HERE / "fixture_kb.json"
-UNSEEN = HERE / "fixture_unseen.jsonl"
 CASES = HERE / "fixture_cases.jsonl"
 ROOT = HERE.parents[1]
-
-
-def tiny_args(output: Path, *extra: str, epochs: int = 2) -> list[str]:
-    return [
-        "train",
-        "--output",
-        str(output),
-        "--tiny",
-        "--knowledge-base",
-        str(KB),
-        "--texts-per-condition",
-        "24",
-        "--epochs",
-        str(epochs),
-        "--batch-size",
-        "16",
-        "--max-length",
-        "48",
-        "--unseen-wording",
-        str(UNSEEN),
-        "--dev-wording",
-        str(UNSEEN),
-        "--threads",
-        "1",
-        "--no-progress",
-        *extra,
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +45,8 @@ def kb():
 def models_dir(tmp_path_factory) -> Path:
     """One tiny run into a models folder, with confirmed cases and --set-current."""
     out = tmp_path_factory.mktemp("instance") / "models"
-    rc = main(tiny_args(out, "--data", "kb", "--data", str(CASES), "--set-current", "--confirmed-weight", "3"))
+    rc = main(tiny_args(out, "--data", "kb", "--data", str(CASES), "--set-current", "--confirmed-weight", "3",
+                        fixture_kb=True, epochs=2))
     assert rc == 0
     return out
 
@@ -145,7 +119,7 @@ def test_bad_label_file_stops_the_run_without_artifact(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("text,label\nmy toe hurts,gout\nI feel odd,Dragon pox\nwheezy,Asthmaa\n", encoding="utf-8")
     out = tmp_path / "model"
-    rc = main(tiny_args(out, "--data", str(bad)))
+    rc = main(tiny_args(out, "--data", str(bad), fixture_kb=True, epochs=2))
     assert rc != 0
     err = capsys.readouterr().err
     assert "Dragon pox" in err and "Asthmaa" in err
@@ -304,13 +278,13 @@ def test_an_artifact_without_metrics_json_still_serves(artifact, tmp_path):
 
 def test_interrupted_run_resumes_from_checkpoint(tmp_path, capsys):
     out = tmp_path / "run" / "model"
-    assert main(tiny_args(out, "--stop-after-epoch", "1")) == 130
+    assert main(tiny_args(out, "--stop-after-epoch", "1", fixture_kb=True, epochs=2)) == 130
     assert "--resume" in capsys.readouterr().err
     ckpt = tmp_path / "run" / ".model.train-state" / "last.pt"
     assert ckpt.is_file()
     assert not out.exists()
     # the resumed run also blends in the base model's sentence embeddings (a fixed weight)
-    assert main(tiny_args(out, "--resume", "--embed-blend", "0.5")) == 0
+    assert main(tiny_args(out, "--resume", "--embed-blend", "0.5", fixture_kb=True, epochs=2)) == 0
     printed = capsys.readouterr()
     assert "resumed from" in printed.out
     metrics = json.loads((out / "metrics.json").read_text())
@@ -336,7 +310,7 @@ def test_torchrun_single_process_ddp_on_cpu(tmp_path):
     out = tmp_path / "ddp"
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
     proc = subprocess.run(
-        [torchrun, "--standalone", "--nproc_per_node=1", "-m", "training", *tiny_args(out, epochs=1)],
+        [torchrun, "--standalone", "--nproc_per_node=1", "-m", "training", *tiny_args(out, fixture_kb=True, epochs=1)],
         cwd=ROOT,
         env=env,
         capture_output=True,

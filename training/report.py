@@ -30,7 +30,8 @@ def _blend_line(blend: dict | None) -> str:
     return (
         f"- blended with the base model's sentence-embedding similarity to each condition's text ({blend['kind']},"
         f" weight {blend['weight']}, chosen on dev wording because it beat the classifier alone there); the blend"
-        f' has its own temperature {blend["temperature"]:.3f} fitted on validation. "ECE (raw)" below is the'
+        f' has its own temperature {blend["temperature"]:.3f} fitted on {blend.get("temperature_fitted_on", "validation")}.'
+        ' "ECE (raw)" below is the'
         " raw classifier softmax (T=1, no blend)"
     )
 

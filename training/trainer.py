@@ -603,6 +603,7 @@ def run_summary(cfg: TrainConfig, data: RunData, ev: Evaluation, blend, loop: Lo
             "kind": blend.kind,
             "weight": blend.weight,
             "temperature": blend.temperature,
+            "temperature_fitted_on": blend.temperature_fitted_on,
             "chosen_on": "dev_wording",
         },
     }

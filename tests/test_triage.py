@@ -14,7 +14,7 @@ EMERGENCY = [
     ("pain in my chest, I'm all clammy", "chest_pain_breathless"),
     ("his face is drooping on one side", "stroke_signs"),
     ("my arm has gone weak suddenly", "stroke_signs"),
-    ("slurred speech since this morning", "stroke_signs"),
+    ("slurred speech since this morning", "stroke_speech_wording"),  # speech apart from face and arm (second review)
     ("my tongue is swelling and I have trouble breathing", "airway_swelling"),
     ("throat closing up, wheezing", "airway_swelling"),
     ("stiff neck and a high temperature", "meningism_fever"),
@@ -151,3 +151,46 @@ def test_abstained_ignores_condition_urgency_but_keeps_red_flags():
     assert triage("sneezing", diff, diseases, abstained=True).level == "routine"
     assert triage("I want to end my life", diff, diseases, abstained=True).level == "emergency"
     assert triage("vomiting blood", None, diseases).level == "emergency"  # no model at all
+
+
+def test_an_unsure_top_condition_is_one_step_less_urgent():
+    diseases = [_disease("A00", "emergency", "Intussusception"), _disease("B00", "urgent", "Wrist fracture"),
+                _disease("C00", "self_care", "Cold")]
+    unsure = triage("bumped his head on the table", [{"icd10": "A00", "disease": "Intussusception", "probability": 0.55}],
+                    diseases)
+    assert unsure.level == "urgent"
+    assert any("not sure" in r and "Intussusception" in r for r in unsure.reasons)
+    sure = triage("bumped his head on the table", [{"icd10": "A00", "disease": "Intussusception", "probability": 0.8}],
+                  diseases)
+    assert sure.level == "emergency"
+    assert triage("a splinter in my palm", [{"icd10": "B00", "disease": "Wrist fracture", "probability": 0.5}],
+                  diseases).level == "routine"
+    assert triage("sneezing", [{"icd10": "C00", "disease": "Cold", "probability": 0.4}], diseases).level == "self_care"
+    # red flags still set the level whatever the model's guess
+    assert triage("crushing chest pain and I can't breathe",
+                  [{"icd10": "C00", "disease": "Cold", "probability": 0.4}], diseases).level == "emergency"
+
+
+def test_a_typed_blood_pressure_reaches_the_pregnancy_findings():
+    text = "34 weeks pregnant, at the midwife for a check, feel fine"
+    levels = {bp: triage(text, vitals={"systolic_bp": bp}, sex="female", age=30) for bp in (118, 150, 165)}
+    assert levels[165].level == "emergency" and any("systolic blood pressure 165" in r for r in levels[165].reasons)
+    assert levels[150].level == "urgent"
+    assert levels[118].level == "routine"
+    assert triage(text, sex="female", age=30).level == "routine"  # nothing typed: nothing to read
+    assert triage("feeling fine, a routine check", vitals={"systolic_bp": 165}, sex="male", age=30).level != "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "c-section 4 days ago, BP 146/94, flashing lights and pain under my right ribs",
+    "had a baby on Tuesday and now a terrible headache and BP 150/100",
+    "had my baby a month ago, BP 150/100, splitting headache",
+])
+def test_common_wordings_of_a_recent_birth_reach_the_postnatal_findings(text):
+    # the reviewer of postnatal_raised_bp_with_symptoms found these read as not postnatal (routine)
+    assert triage(text, age=30, sex="female").level == "emergency"
+
+
+def test_a_birth_long_ago_is_not_postnatal():
+    assert triage("had my baby 6 months ago, BP 150/95 and a headache from work stress", age=30,
+                  sex="female").level != "emergency"

@@ -85,3 +85,26 @@ def test_structured_vitals_are_validated_naming_the_field():
     with pytest.raises(VitalsError) as exc:
         clean_vitals({"heart_rate": 900, "colour": "blue", "consciousness": "sleepy"})
     assert set(exc.value.fields) == {"vitals.heart_rate", "vitals.colour", "vitals.consciousness"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My 5 week old feels hot and the thermometer says 38.2 under her arm", 38.2),
+    ("38.4 under his arm this morning", 38.4),
+    ("thermometer read 101.3", 38.5),
+    ("ear thermometer showed 39.1", 39.1),
+    ("37.9 in her ear", 37.9),
+])
+def test_thermometer_readings_without_the_word_temp(text, expected):
+    assert vitals_from_text(text)["temperature_c"] == expected
+
+
+@pytest.mark.parametrize("text", ["he is 38 and feels rough", "scored 38 in the test", "38 weeks pregnant"])
+def test_other_numbers_are_not_temperatures(text):
+    assert "temperature_c" not in vitals_from_text(text)
+
+
+def test_an_infant_fever_read_from_a_thermometer_is_an_emergency():
+    from app.services.triage import triage
+
+    result = triage("My 5 week old feels hot and the thermometer says 38.2 under her arm. Feeding a bit less.")
+    assert result.level == "emergency"

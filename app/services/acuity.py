@@ -9,7 +9,10 @@ pregnant", "on warfarin").
 Matching is lexical but tolerant: possessive and subject pronouns are folded ("his chest" and
 "my chest" are the same words), and up to two words may stand between a phrase's words ("swollen
 left calf" matches "swollen calf") as long as none of them is a negation. The negation scope of
-``triage.is_negated`` applies to the start of each phrase.
+``triage.is_negated`` applies to the start of each phrase. A finding's `unless` words cancel a
+phrase in its clause, or, when they name another cause of the whole presentation (a stomach bug,
+alcohol: the concept ``whole_sentence_explanations``), anywhere in its sentence; see "the scope of
+a finding's `unless` words" below.
 """
 
 from __future__ import annotations
@@ -131,6 +134,15 @@ def phrase_tokens(phrase: str) -> frozenset[str]:
 
 # -- who the description is about ----------------------------------------------------------------
 
+_RELATION = (r"(?:mum|mom|mother|dad|father|husband|wife|partner|nan|nana|gran|granny|grandma|grandad|grandpa|"
+             r"grandmother|grandfather|son|daughter|brother|sister|aunt|uncle|friend|neighbour|patient)")
+# What may follow "my mum is 79" when the number is not an age ("my wife is 34 weeks pregnant", "my dad is 6 foot").
+_NOT_AN_AGE = (r"(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|ml|"
+               r"degrees?|ft|foot|feet|stone|st|lbs?|pounds?|miles?|\.\d|/\d|\+\d|x\b))")
+# What may follow "20/40" when it is not a gestation: a visual acuity, a score, a dose (independent check of the third
+# round: "20/40 vision" set the later-pregnancy concept, "on 30/40 dose" read as pregnancy).
+_NOT_GESTATION_AFTER = (r"(?! ?(?:vision|eyesight|in (?:my|the|his|her|each|one|both) eyes?|on the|on my|on a|score|marks|"
+                        r"points|mg|ml|micrograms?|units?|dose|tablets?|split))")
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?|yr)[\s-]*old\b"), 1.0),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mo|mths?)[\s-]*old\b"), 1 / 12),
@@ -140,6 +152,9 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs|yr old)\b"), 1.0),
     (re.compile(r"(?:^|[\s,(])(\d{2,3})\s?(?:m|f)\b(?=[\s,.)]|$)"), 1.0),
     (re.compile(r"\bin (?:my|his|her|their) (\d)0s\b"), 10.0),
+    # A person named by relation with the age beside it: "Mum (84)", "my mum is 79", "dad, 84," (third round).
+    (re.compile(r"\b" + _RELATION + r"\s*\(\s*(\d{1,3})\s*\)"), 1.0),
+    (re.compile(r"\b" + _RELATION + r"(?:\s+(?:is|who is|who's|aged|age)|'s)\s+(\d{1,3})\b" + _NOT_AN_AGE), 1.0),
 )
 # Age-group words when no number is given: (lowest, highest) plausible age in years.
 _AGE_WORDS: tuple[tuple[re.Pattern[str], tuple[float, float]], ...] = (
@@ -161,9 +176,14 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
     "pregnant": re.compile(
         r"(?<![\w'])(?:pregnant|pregnancy|weeks? gestation|gestational|expecting a baby|expecting twins|missed (?:my |a |her )?periods?|"
         r"periods? (?:is|are|was) (?:\w+ ){0,3}late|late periods?|positive pregnancy test|antenatal|primigravida|g\dp\d|\d+ ?\+ ?\d weeks|"
-        r"(?<!for )(?<!last )(?<!past )(?<!over )(?:1[2-9]|[23]\d|4[0-2]) ?(?:weeks?|wks?)(?! ago| old|-old))(?![\w'])"),
-    "diabetes": re.compile(r"(?<![\w'])(?:diabetic|diabetes|type [12] diabetes|type (?:one|two)|type [12]|t[12]dm|on insulin|insulin|metformin|gliclazide|"
-        r"hypos?|blood sugars?|sugar levels?|blood glucose)(?![\w'])"),
+        # clinical gestation: "8/40", "36+2/40" (not "140/40", "20/40 vision", "30/40 on the test"), "8 weeks by dates"
+        r"(?<![\d/.+])(?<!dose )(?<!ratio )(?:[4-9]|[1-3]\d|4[0-2])(?: ?\+ ?[0-6])? ?/ ?40(?![\d/])" + _NOT_GESTATION_AFTER + r"|"
+        r"(?:[3-9]|1[01]) ?(?:weeks?|wks?) (?:by (?:dates|scan|lmp|my dates|my scan)|along|gestation|of gestation)|"
+        r"(?<!for )(?<!last )(?<!past )(?<!over )(?<!son is )(?<!baby is )(?<!daughter is )(?<!baby's )(?<!son's )"
+        r"(?:1[2-9]|[23]\d|4[0-2]) ?(?:weeks?|wks?)(?! ago| old|-old))(?![\w'])"),
+    "diabetes": re.compile(r"(?<![\w'])(?:diabetic|diabetes|type [12] diabetes|type (?:one|two)|type [12]|t[12]dm|on insulin|insulin|metformin(?! for (?:pcos|polycystic))|gliclazide|"
+        r"hypos?|blood sugars?|sugar levels?|blood glucose|sul(?:f|ph)onylureas?|glipizide|glimepiride|glibenclamide|tolbutamide|"
+        r"sitagliptin|linagliptin|alogliptin|saxagliptin|vildagliptin|dapagliflozin|empagliflozin|canagliflozin|pioglitazone)(?![\w'])"),
     "immunosuppressed": re.compile(
         r"(?<![\w'])(?:chemotherapy|chemo|immunosuppressed|immunocompromised|immunosuppressants?|weak(?:ened)? immune system|low immune system|"
         r"on steroids|long-term steroids|prednisolone|transplant|hiv|methotrexate|neutropenic|biologics?|azathioprine)(?![\w'])"),
@@ -225,7 +245,7 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     for key, pattern in _RISK_TEXT.items():
         if factors.get(key):
             continue
-        hit = find_affirmed(pattern, norm)
+        hit = _low_dose_steroid_skipped(pattern, norm) if key == "immunosuppressed" else find_affirmed(pattern, norm)
         if hit is not None:
             factors[key] = True  # the text overrides a "no" on the form: safer
             from_text[key] = hit.group(0)
@@ -235,6 +255,38 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
             factors["pregnant"] = True
             from_text["pregnant"] = implied.group(0)
     return Person(ages=ages, age_range=age_range, sex=sex, risk_factors=factors, from_text=from_text)
+
+
+# Prednisolone below 20 mg a day (PMR, asthma, a maintenance dose) is not significant immunosuppression (the
+# usual threshold is 20 mg or more for two weeks or more: Green Book, NICE CKS): "on prednisolone 5mg for PMR",
+# "low dose steroids". A dose of 20 mg or more, or no dose given, still counts.
+_STEROID_WORD = re.compile(r"prednisolone|steroids")
+_STEROID_DOSE = re.compile(
+    r"(?:prednisolone|steroids?)[^.;,\d]{0,12}?(\d+(?:\.\d+)?) ?(?:mg|milligrams?)\b"
+    r"|(\d+(?:\.\d+)?) ?(?:mg|milligrams?)(?: a day| daily| od)?(?: of)? (?:prednisolone|steroids?)")
+_LOW_DOSE = re.compile(r"\blow[ -]dose (?:of )?(?:prednisolone|steroids?)|\b(?:prednisolone|steroids?),? (?:at )?(?:a )?low[ -]dose")
+STEROID_IMMUNOSUPPRESSIVE_MG = 20
+
+
+def _low_dose_steroid(norm: str, m: re.Match[str]) -> bool:
+    """Is this mention of prednisolone or steroids a low dose (below 20 mg) in the same clause?"""
+    end = _CLAUSE_END.search(norm, m.end())
+    clause = norm[clause_start(norm, m.start()):min(end.start() if end else len(norm), m.end() + 40)]
+    if _LOW_DOSE.search(clause):
+        return True
+    doses = [float(d.group(1) or d.group(2)) for d in _STEROID_DOSE.finditer(clause)]
+    return bool(doses) and max(doses) < STEROID_IMMUNOSUPPRESSIVE_MG
+
+
+def _low_dose_steroid_skipped(pattern: re.Pattern[str], norm: str) -> re.Match[str] | None:
+    """The first affirmed sign of weakened immunity that is not a low dose of prednisolone."""
+    for m in pattern.finditer(norm):
+        if is_negated(norm, m.start()):
+            continue
+        if _STEROID_WORD.fullmatch(m.group(0).split()[-1]) and _low_dose_steroid(norm, m):
+            continue
+        return m
+    return None
 
 
 def applies(population: Population, person: Person) -> bool:
@@ -276,6 +328,11 @@ class AcuityIndex:
     def __init__(self, library: FlagLibrary):
         self.library = library
         self.findings: tuple[Finding, ...] = library.findings
+        # Each finding's `unless` words as (clause words, sentence words): see `Unless` below.
+        wide = frozenset(library.concepts.get(SENTENCE_WIDE_CONCEPT, ()))
+        self.unless: tuple[Unless, ...] = tuple(
+            Unless(tuple(u for u in f.unless if u not in wide), tuple(u for u in f.unless if u in wide))
+            for f in self.findings)
         entries: list[_Phrase] = []
         counts: dict[str, int] = {}
         for fi, finding in enumerate(self.findings):
@@ -309,10 +366,10 @@ class AcuityIndex:
             key = (e.finding, e.group)
             if key in hits:
                 continue
-            unless = self.findings[e.finding].unless if e.group == 0 else ()
+            unless = self.unless[e.finding] if e.group == 0 else None
             for i, j in find_phrase(tok, phrase_words(e.phrase)):
                 start = tok.starts[i]
-                if is_negated(folded, start) or (unless and _clause_has(folded, tok, i, j, unless)):
+                if is_negated(folded, start) or (unless and unless.explains(folded, tok, start, tok.ends[j])):
                     continue
                 hits[key] = folded[start:tok.ends[j]]
                 break
@@ -322,9 +379,9 @@ class AcuityIndex:
                 finding = self.findings[key[0]]
                 if key in hits or _has_words(found[0], found[1]):
                     continue  # the phrase itself is there: the word matcher judged it (negation, context)
-                unless = finding.unless if key[1] == 0 else ()
-                if unless and any(_has_words(_sentence_of(folded, found[0]), u) for u in unless):
-                    continue  # the finding's own context words cancel it, as for words
+                unless = self.unless[key[0]] if key[1] == 0 else None
+                if unless and unless.explains_clause(folded, tok, found[0]):
+                    continue  # the finding's own context words cancel it, in the same scope as for words
                 meant[key] = found
         fired = []
         present = {**present_from_text(text), **(present or {})}
@@ -356,12 +413,133 @@ _TABLET_COUNT = re.compile(
 OVERDOSE_TABLETS = 10
 
 
+# No urine for 12 hours or more (NICE NG51: 12-18 hours moderate-to-high risk, 18 hours high risk), whatever
+# the number of hours written: "haven't peed for 15 hours", "no urine output in 20 hrs", "not had a wee for 2 days".
+_NO_URINE_FOR = re.compile(
+    r"\b(?:not|no|never|haven't|havent|hasn't|hasnt|hadn't|hadnt|didn't|didnt|without)"
+    r"(?:\s+(?:had|have|has|been|able|to|managed|any|a|single))*\s+"
+    r"(?:peed|pee|weed|wee|urinated|urinating|urine|passed (?:any )?(?:urine|water)|had a (?:wee|pee)|"
+    r"been for a (?:wee|pee)|wet nappy|wet nappies)\b(?:\s+(?:at all|output|anything|a drop|yet))?\s+"
+    r"(?:for|in|over)\s+"
+    r"(?:about |around |over |nearly |almost |more than |at least |the last |the past )?"
+    r"(\d{1,2}|a|one|two|three|twenty[- ]four)\s*(hours?|hrs?|h|days?)\b")
+# ("haven't been able to pee properly for 2 days" is difficulty passing urine, not no urine: "properly" is not read.)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "twenty four": 24, "twenty-four": 24}
+NO_URINE_HOURS = 12
+
+# A blood pressure written in the text (NICE NG133 hypertension in pregnancy: 140/90 or more is hypertension,
+# to be assessed in secondary care within 24 hours; 160/110 or more is severe, admit). "BP 162/104", "blood
+# pressure at the pharmacy was 165 over 100", a bare "162/104", "systolic 170", "diastolic 112". The findings
+# that use the concepts `bp_140_90` and `bp_160_110` hold the population (pregnancy, after the birth).
+_BP_WORDS = r"(?:bp|b/p|blood pressure|blood-pressure)"
+_BP_PAIR = re.compile(
+    r"\b" + _BP_WORDS + r"\b[^.;!?\n\d]{0,40}?(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b"
+    r"|(?<![\d/.])(\d{3})\s*/\s*(\d{2,3})(?![\d/])")
+_BP_ONE = re.compile(
+    r"\b(?:" + _BP_WORDS + r"|systolic|top number|top reading|upper number)\s*(?:reading\s*)?(?:of|is|was|at|=|:|-|over|above|>|reading|says)?\s*"
+    r"(\d{2,3})\b(?!\s*(?:/|over)\s*\d)"
+    r"|\b(?:diastolic|bottom number|bottom reading|lower number)\s*(?:of|is|was|at|=|:|-|over|above|>|says)?\s*(\d{2,3})\b")
+# A reading that is not the person's now: a condition ("if it goes over 160", "in case"), a target ("should be
+# under 140/90"), a limit said just before the number ("under 140/90"; "swelling below my knees and BP 165/110"
+# is a reading), another time ("before I was pregnant", "in my last pregnancy", "usually", "used to be", "came
+# down from") or a man's reading ("my husband's BP": third round).
+_BP_HYPOTHETICAL = re.compile(r"\b(?:if|in case|unless|target|aim|should be|keep it|supposed to be)\b")
+_BP_LIMIT = re.compile(r"\b(?:below|under|less than|lower than|no higher than|not above|not over)\s*$")
+_BP_OTHER_TIME = re.compile(  # anywhere in the reading's clause
+    r"\b(?:before (?:i|she) (?:was|were|got|fell) pregnant|before (?:my|the|this) pregnancy|before pregnancy|"
+    r"(?:last|previous|first|other|earlier|older) (?:pregnancy|pregnancies|baby|child)|when i was pregnant with|"
+    r"years ago|last year|months ago)\b")
+_BP_WAS = re.compile(  # before the number in its clause ("usually 120/80" said after a high reading leaves it)
+    r"\b(?:used to be|usually|normally|typically)\b|\b(?:down|dropped|fallen|fell|come|came|went) from\s*$")
+_BP_OTHER_PERSON = re.compile(
+    r"\b(?:husband|dad|father|son|brother|grandad|grandpa|grandfather|boyfriend|uncle)'?s (?:" + _BP_WORDS + r")\b")
+BP_RAISED = (140, 90)
+BP_SEVERE = (160, 110)
+
+
+def _blood_pressures(norm: str) -> list[tuple[int, int, str]]:
+    """(systolic, diastolic, words) of each blood pressure affirmed in the text (0 where not given)."""
+    found = []
+    for m in _BP_PAIR.finditer(norm):
+        g = 1 if m.group(1) else 3
+        s, d = int(m.group(g)), int(m.group(g + 1))
+        if g == 3 and not (100 <= s <= 300 and 40 <= d <= 200 and s > d):
+            continue  # a bare fraction that is not a blood pressure ("12/10", a score)
+        found.append((s, d, m.start(g), m.group(0)))
+    for m in _BP_ONE.finditer(norm):
+        g = 1 if m.group(1) else 2
+        found.append((int(m.group(1)), 0, m.start(1), m.group(0)) if g == 1 else (0, int(m.group(2)), m.start(2), m.group(0)))
+    out = []
+    for s, d, at, words in found:
+        lo = clause_start(norm, at)
+        end = _CLAUSE_END.search(norm, at)
+        hi = end.start() if end else len(norm)
+        if (is_negated(norm, at) or _BP_HYPOTHETICAL.search(norm, lo, at) or _BP_LIMIT.search(norm[max(lo, at - 16):at])
+                or _BP_OTHER_TIME.search(norm[lo:hi]) or _BP_WAS.search(norm[lo:at]) or _BP_OTHER_PERSON.search(norm, lo, at)):
+            continue  # "BP not 160/110", "if your BP goes over 160, call", "BP should be under 140/90", "before I was pregnant"
+        if s <= 300 and d <= 200:
+            out.append((s, d, words.strip()))
+    return out
+
+
+# The current gestation, where the text states it (third round): "I'm 20 weeks", "28 weeks pregnant", "36/40",
+# "24+3 weeks". Ectopic pregnancy belongs to early pregnancy (rupture up to about 14 weeks, interstitial ones a
+# little later): one-sided pain is an emergency while the gestation is under 16 weeks or not said, and from a stated
+# 16 weeks a same-day check (round ligament pain, appendicitis, a kidney infection). A past pregnancy ("lost a baby
+# at 24 weeks"), a scan ("my 20 week scan"), an age ("20 weeks old") or a time ("for 20 weeks") is not a gestation,
+# and an early-pregnancy word (missed period, positive test, "might be pregnant") keeps the emergency.
+_GESTATION = re.compile(
+    r"\b(?:i'm|i am|im|she's|she is|shes|now|currently|just over|nearly|almost)\s+(?:about\s+)?(\d{1,2})(?:\s*\+\s*\d)?\s*"
+    r"(?:weeks?|wks?)\b(?!\s*(?:ago|old|since|postpartum|post|after|scan))"
+    r"|\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\s*(?:pregnant|gestation|along|by dates|by scan)\b"
+    r"|(?<![\d/.+])(?<!dose )(?<!ratio )(\d{1,2})(?:\s*\+\s*[0-6])?\s*/\s*40(?![\d/])" + _NOT_GESTATION_AFTER)
+_LATER_TRIMESTER = re.compile(r"\b(?:second|2nd|third|3rd) trimester\b")
+_EARLY_PREGNANCY = re.compile(
+    r"\b(?:missed (?:my |a |her )?periods?|periods? (?:is|are|was) (?:\w+ ){0,3}late|late periods?|positive (?:pregnancy )?test|"
+    r"(?:might|may|could) be pregnant|think i'm pregnant|first trimester|1st trimester|early pregnancy|"
+    r"pregnancy of unknown location)\b")
+LATER_PREGNANCY_WEEKS = 16
+
+
+def _gestation_16_or_more(norm: str) -> str | None:
+    """The words that state a current gestation of 16 weeks or more, unless an early-pregnancy word or a smaller
+    gestation is also said (then the emergency reading stays)."""
+    if _EARLY_PREGNANCY.search(norm):
+        return None
+    weeks = [(int(next(g for g in m.groups() if g)), m.group(0)) for m in _GESTATION.finditer(norm)]
+    if weeks:
+        return weeks[0][1].strip() if min(w for w, _ in weeks) >= LATER_PREGNANCY_WEEKS else None
+    m = _LATER_TRIMESTER.search(norm)
+    return m.group(0) if m else None
+
+
 def present_from_text(text: str) -> dict[str, str]:
-    """Concepts the words cannot express: ten or more tablets taken ("took 40 paracetamol")."""
-    for m in _TABLET_COUNT.finditer(normalise(text)):
+    """Concepts the words cannot express: ten or more tablets taken ("took 40 paracetamol"), no
+    urine for 12 hours or more ("haven't peed for 15 hours"), a blood pressure of 140/90 or more
+    (`bp_140_90`) or 160/110 or more (`bp_160_110`), a stated current gestation of 16 weeks or more
+    (`pregnancy_16_weeks_or_more`) or else `pregnancy_under_16_weeks_or_not_stated`."""
+    norm = normalise(text)
+    found: dict[str, str] = {}
+    for m in _TABLET_COUNT.finditer(norm):
         if int(m.group(1)) >= OVERDOSE_TABLETS:
-            return {"large_tablet_count": m.group(0)}
-    return {}
+            found["large_tablet_count"] = m.group(0)
+            break
+    for m in _NO_URINE_FOR.finditer(norm):
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
+        if n * (24 if m.group(2).startswith("d") else 1) >= NO_URINE_HOURS:
+            found["no_urine_12_hours"] = m.group(0)
+            break
+    later = _gestation_16_or_more(norm)
+    if later is not None:
+        found["pregnancy_16_weeks_or_more"] = later
+    else:
+        found["pregnancy_under_16_weeks_or_not_stated"] = "gestation under 16 weeks or not stated"
+    for s, d, words in _blood_pressures(norm):
+        if s >= BP_SEVERE[0] or d >= BP_SEVERE[1]:
+            found.setdefault("bp_160_110", words)
+        if s >= BP_RAISED[0] or d >= BP_RAISED[1]:
+            found.setdefault("bp_140_90", words)
+    return found
 
 
 def _has_words(clause: str, phrase: str) -> bool:
@@ -369,27 +547,112 @@ def _has_words(clause: str, phrase: str) -> bool:
     return bool(words) and next(find_phrase(Tokens.of(clause), words), None) is not None
 
 
-def _sentence_of(text: str, part: str) -> str:
-    """The sentence of `text` that holds `part` (the whole text if it cannot be found)."""
-    at = text.find(part)
-    if at < 0:
-        return text
-    start = max(text.rfind(c, 0, at) for c in ".!?\n") + 1
-    ends = [e for e in (text.find(c, at + len(part)) for c in ".!?\n") if e >= 0]
-    return text[start: min(ends) if ends else len(text)]
-
-
+# -- the scope of a finding's `unless` words (docs/hazards/ed_discriminators.md, second review) -----
+#
+# An `unless` word says that the words of the finding mean something else here. Two kinds, two scopes:
+#
+# * A qualifier of the words next to it - time or history ("years ago", "seizure-free for years",
+#   "history of"), likelihood ("risk of", "in case"), a figure of speech ("feels like"), another
+#   body part or a look ("fingers", "gums", "swollen") - counts in the phrase's own clause (from
+#   the clause start to the end of the sentence or a "but"), as it always did. Across a comma it
+#   would describe something else: "Known epileptic, seizure-free for years, fitting for 6 minutes",
+#   "history of anaphylaxis to nuts, I think I'm having an anaphylactic reaction", "his fingers are
+#   cold, and his lips are blue" are emergencies.
+# * Another cause of the whole presentation - a stomach bug, food poisoning, alcohol, the person's
+#   usual migraine, listed once in the concept SENTENCE_WIDE_CONCEPT of `concepts.json` - counts in
+#   the whole sentence, before or after the phrase ("got a tummy bug, vomiting, and a headache came
+#   on suddenly"; "drunk and slurring"). It stops at a contrast ("but", "however", "although"...)
+#   or a new time frame ("now", "today", "suddenly"...), which start another episode ("had a
+#   tummy bug but now...", "I've been drinking and now my face is drooping").
+#
+# Never the whole text: an emergency stated in a sentence of its own ("I had a tummy bug last
+# week. Today the worst headache of my life came on in seconds") is judged in its own sentence, and
+# an explanation given in another sentence only costs over-triage. A denied explanation explains
+# nothing ("he hasn't been drinking and his speech is slurred"). Matching by meaning uses the same
+# scopes around the clause it read as the phrase.
+SENTENCE_WIDE_CONCEPT = "whole_sentence_explanations"
 _CLAUSE_END = re.compile(r"[.;!?\n]|\bbut\b")
+_SENTENCE_BREAK = re.compile(
+    r"[!?;\n]|\.(?!\d)|\b(?:but|however|although|though|whereas|except|apart from|now|today|tonight|"
+    r"this (?:morning|afternoon|evening)|suddenly|all of a sudden)\b")
 
 
-def _clause_has(text: str, tok: Tokens, i: int, j: int, phrases: tuple[str, ...]) -> bool:
-    """Does the clause around words i..j contain one of `phrases` (the finding's `unless`)?"""
-    start = clause_start(text, tok.starts[i])
-    end_m = _CLAUSE_END.search(text, tok.ends[j])
-    end = end_m.start() if end_m else len(text)
-    lo = next((k for k in range(len(tok.words)) if tok.starts[k] >= start), len(tok.words))
-    hi = next((k for k in range(len(tok.words)) if tok.starts[k] >= end), len(tok.words))
-    return any(next(find_phrase(tok, phrase_words(p), lo, hi), None) is not None for p in phrases)
+def clause_scope(text: str, start: int, end: int) -> tuple[int, int]:
+    """(lo, hi) characters where qualifier `unless` words count for the words at start..end."""
+    m = _CLAUSE_END.search(text, end)
+    return clause_start(text, start), m.start() if m else len(text)
+
+
+def sentence_scope(text: str, start: int, end: int) -> tuple[int, int]:
+    """(lo, hi) characters where `unless` words naming another cause count for the words at start..end."""
+    lo = 0
+    for m in _SENTENCE_BREAK.finditer(text, 0, start):
+        lo = m.end()
+    m = _SENTENCE_BREAK.search(text, end)
+    return lo, m.start() if m else len(text)
+
+
+# Words that make what follows a comparison, not a cause: "acting drunk", "looks like he's drunk",
+# "as if hungover" (a person who seems drunk may be hypoglycaemic, head-injured or having a stroke).
+_COMPARISON = frozenset({"like", "if", "acting", "acts", "seems", "seem", "seemed", "looks", "look", "looked",
+                         "sounds", "sound", "sounded", "appears", "appear", "appeared"})
+_PERFECT = frozenset({"have", "has", "had", "ive", "weve", "youve", "theyve", "id"})  # "I've drunk plenty of water"
+# Causes that are a condition the person has, not an event: "I have cataracts", "he has sleep apnoea" count after
+# "have" (third round; the drink and bug words keep the rule above).
+_HELD = frozenset({"cataract", "cataracts", "sleep", "apnoea", "apnea"})
+# "drunk" or "drinking" followed by what was drunk is the verb, not intoxication: "he drunk some antifreeze",
+# "slurring after drinking my bleach" (a poisoning), "been drinking water" (the/his/her are folded to "my").
+_DRINK_VERB = frozenset({"drunk", "drinking"})
+_DRUNK_OBJECT = frozenset({"some", "a", "an", "my", "half", "loads", "lots", "bleach", "antifreeze", "screenwash",
+                           "water", "milk", "juice", "something", "anything", "it", "that", "this", "from", "out", "what"})
+
+
+def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end: int,
+                 phrases: tuple[str, ...], causes: bool = False) -> bool:
+    """Is one of `phrases` affirmed within the character span? The finding's own words at
+    start..end never deny it ("not responding" + "to painkillers"); a cause (`causes`) said as a
+    comparison does not count."""
+    lo = next((k for k in range(len(tok.words)) if tok.starts[k] >= span[0]), len(tok.words))
+    hi = next((k for k in range(lo, len(tok.words)) if tok.ends[k] > span[1]), len(tok.words))
+    rest = text[:start] + " " * (end - start) + text[end:]
+    for p in phrases:
+        for i, j in find_phrase(tok, phrase_words(p), lo, hi):
+            if is_negated(rest, tok.starts[i]):
+                continue
+            if causes and (_COMPARISON.intersection(tok.words[max(lo, i - 3):i])
+                           or (i > lo and tok.words[i - 1] in _PERFECT and tok.words[i] not in _HELD)
+                           or any(tok.words[k] in _DRINK_VERB and k + 1 < len(tok.words)
+                                  and tok.words[k + 1] in _DRUNK_OBJECT for k in range(i, j + 1))):
+                continue
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Unless:
+    """A finding's `unless` words: qualifiers (their clause) and other causes (the sentence)."""
+
+    clause: tuple[str, ...] = ()
+    sentence: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.clause or self.sentence)
+
+    def explains(self, text: str, tok: Tokens, start: int, end: int) -> bool:
+        """Do these words, in their scope, explain away the phrase at start..end of `text`?"""
+        return bool(
+            (self.clause and _affirmed_in(text, tok, clause_scope(text, start, end), start, end, self.clause))
+            or (self.sentence and _affirmed_in(text, tok, sentence_scope(text, start, end), start, end, self.sentence,
+                                                 causes=True)))
+
+    def explains_clause(self, text: str, tok: Tokens, clause: str) -> bool:
+        """The same for a clause read by meaning; where it is written twice, every occurrence must
+        be explained (one unexplained occurrence fires)."""
+        spans, at = [], text.find(clause)
+        while at >= 0:
+            spans.append((at, at + len(clause)))
+            at = text.find(clause, at + 1)
+        return all(self.explains(text, tok, a, b) for a, b in spans or [(0, len(text))])
 
 
 _DEFAULT: dict[str, AcuityIndex] = {}

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from app.services.triage import _FALSE_CUE_AFTER, _FALSE_CUE_BEFORE, _NEGATION_CUE
+from app.services.triage import _FALSE_CUE_AFTER, _FALSE_CUE_BEFORE, _NEGATION_CUE, negated_list_spans
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,14 @@ def _negated(chunk: str) -> bool:
     return False
 
 
+_NON_WORD = re.compile(r"\bnon-(?!stop\b)[a-z]+")
+
+
+def _in_negated_list(folded: str, offset: int) -> bool:
+    """Is the clause at `offset` a later item of "no X, Y or Z" (``triage.negated_list_spans``)?"""
+    return any(s <= offset < e for s, e in negated_list_spans(folded))
+
+
 def affirmed_chunks(folded: str) -> list[Chunk]:
     """The clauses of a folded text that affirm something about the person now, as short chunks."""
     out: list[Chunk] = []
@@ -144,8 +152,14 @@ def affirmed_chunks(folded: str) -> list[Chunk]:
         if len(words) < MIN_WORDS or len(content_stems(piece)) < MIN_WORDS:
             continue  # "my family", "is really sore": too little said to stand for a finding
         text = piece.strip()
-        if _negated(text) or _HYPOTHETICAL.search(text) or _HISTORY.search(text):
+        if _negated(text) or _HYPOTHETICAL.search(text) or _HISTORY.search(text) or _in_negated_list(folded, offset):
             continue
+        if _NON_WORD.search(piece):  # "non-bloody diarrhoea" affirms diarrhoea, not blood: read without it
+            piece = _NON_WORD.sub(lambda m: " " * len(m.group(0)), piece)
+            words = list(_WORD.finditer(piece))
+            if len(words) < MIN_WORDS:
+                continue
+            text = " ".join(piece.split())
         if len(words) <= MAX_WORDS:
             out.append(Chunk(text, offset + words[0].start()))
         else:
@@ -165,7 +179,7 @@ def negated_chunks(folded: str) -> list[Chunk]:
     for b_start, b_end in bounds:
         piece, offset, pos = folded[pos:b_start], pos, b_end
         text = piece.strip()
-        if not _negated(text) or _HYPOTHETICAL.search(text) or _HISTORY.search(text):
+        if not (_negated(text) or _in_negated_list(folded, offset)) or _HYPOTHETICAL.search(text) or _HISTORY.search(text):
             continue
         rest = _NEGATION_CUE.sub(" ", text)
         rest = re.sub(r"\b(?:i|any|have|has|had|got|do|does|did|been|of)\b", " ", rest)

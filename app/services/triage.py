@@ -9,8 +9,8 @@ when it abstains, is unsure, the case is outside its conditions, or no model is 
 * red flags typed into a disease record by an admin (``Disease.red_flags`` entries without a
   library id), matched as phrases;
 
-plus the default urgency of the likely conditions (the top suggestion, and any with a
-probability >= 0.2) when the model did not abstain.
+plus the default urgency of the likely conditions (the top suggestion, one step less urgent when
+the model gives it under 60%, and any other with a probability >= 0.2) when the model did not abstain.
 
 Matching is negation-aware ("no chest pain", "denies chest pain", "without fever", "not short of
 breath" do not fire). The scope of a negation is limited to its clause and to a few words, and a
@@ -27,7 +27,13 @@ from typing import Any
 
 from knowledge import URGENCY_LEVELS as LEVELS  # most urgent first, defined once
 
-CONDITION_PROBABILITY = 0.2
+CONDITION_PROBABILITY = 0.2  # a condition below the top one counts at this probability or more
+# The top condition sets the level fully only at this probability or more; below it, one step less
+# urgent. Chosen on the two development triage sets (triage_dev, triage_dev2; 560 vignettes), never the
+# test set: 0 / 0.5 / 0.6 gave emergency sensitivity 92.0 / 92.0 / 92.0%, under-triage 9.3 / 9.5 / 9.8%,
+# self-care sent to urgent or emergency 32.1 / 26.6 / 23.9% (scripts in the closing note of issue 11).
+TOP_CONDITION_SURE = 0.6
+STEP_DOWN = {"emergency": "urgent", "urgent": "routine"}
 
 # -- text normalisation and negation -----------------------------------------------------------
 
@@ -66,8 +72,51 @@ def clause_start(text: str, pos: int) -> int:
     return start
 
 
+_NON_PREFIX = re.compile(r"\bnon-?\s*$")  # "non-bloody diarrhoea", "non tender abdomen" ("non-stop" is not a cue)
+_LIST_OR = re.compile(r"\b(?:or|nor)\b")
+LIST_ITEM_MAX_WORDS = 5
+
+
+@lru_cache(maxsize=512)
+def negated_list_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the later items of a negated list that ends with "or"/"nor".
+
+    A comma ends a clause, so in "no syncope, chest pain or dyspnoea" or "no lip, tongue or facial
+    swelling" the negation would stop at the first item and the rest would read as affirmed (the
+    NegEx list problem). Only short items joined by commas and closed by "or" count: "no fever,
+    chest pain since this morning" has no "or" and stays affirmed (a doubtful case is present)."""
+    spans: list[tuple[int, int]] = []
+    breaks = [(m.start(), m.end(), m.group(0)) for m in _CLAUSE_BREAK.finditer(text)]
+    for cue in _NEGATION_CUE.finditer(text):
+        before, after = text[: cue.start()], text[cue.end():]
+        if cue.group(0) in ("not", "no") and (_FALSE_CUE_BEFORE.search(before) or _FALSE_CUE_AFTER.match(after)):
+            continue
+        nxt = next((b for b in breaks if b[0] >= cue.end()), None)
+        if nxt is None or nxt[2] != "," or len(text[cue.start():nxt[0]].split()) > LIST_ITEM_MAX_WORDS:
+            continue
+        first_item_end = nxt[1]
+        pos = first_item_end
+        while True:
+            nb = next((b for b in breaks if b[0] >= pos), (len(text), len(text), ""))
+            item = text[pos:nb[0]]
+            if not item.strip() or len(item.split()) > LIST_ITEM_MAX_WORDS + 2:
+                break
+            if _LIST_OR.search(item):
+                spans.append((first_item_end, nb[0]))
+                break
+            if nb[2] != ",":
+                break
+            pos = nb[1]
+    return tuple(spans)
+
+
 def is_negated(text: str, start: int) -> bool:
-    """Is the finding that begins at `start` negated within its clause and word window?"""
+    """Is the finding that begins at `start` negated within its clause and word window, by a "non-"
+    just before it, or as a later item of a negated list ("no syncope, chest pain or dyspnoea")?"""
+    if _NON_PREFIX.search(text[max(0, start - 6):start]):
+        return True
+    if any(s <= start < e for s, e in negated_list_spans(text)):
+        return True
     prefix = text[clause_start(text, start):start]
     words = prefix.split()
     window = " ".join(words[-NEGATION_WINDOW_WORDS:])
@@ -273,6 +322,16 @@ def triage(
     measured = assess_vitals(merge_vitals(vitals or {}, text), person.ages, child_words=person.age_range is not None
                              and person.age_range[1] <= 16)
     present = {"fever": f"temperature {measured.vitals['temperature_c']} C"} if measured.fever else {}
+    # A typed blood pressure (form, API) reaches the pregnancy findings as one written in the text does;
+    # one in the text is read by the acuity layer itself, which knows "before I was pregnant" and "if".
+    systolic = measured.vitals.get("systolic_bp") if (vitals or {}).get("systolic_bp") is not None else None
+    if systolic:
+        from app.services.acuity import BP_RAISED, BP_SEVERE
+
+        if systolic >= BP_SEVERE[0]:
+            present["bp_160_110"] = f"systolic blood pressure {systolic}"
+        if systolic >= BP_RAISED[0]:
+            present["bp_140_90"] = f"systolic blood pressure {systolic}"
     index = acuity_index if acuity_index is not None else default_acuity_index()
     flags = index.match(text, person, present, semantic=semantic)
     emergency_words = " ".join(f["match"] for f in flags if f["level"] == "emergency")
@@ -301,10 +360,24 @@ def triage(
                 continue
             disease = by_code.get(item.get("icd10"))
             urgency = getattr(disease, "urgency", None)
-            if urgency in LEVELS:
+            if urgency not in LEVELS:
+                continue
+            name = item.get("disease") or disease.name
+            probability = float(item.get("probability") or 0)
+            if rank == 0 and probability < TOP_CONDITION_SURE and urgency in STEP_DOWN:
+                # A guess the model is unsure of does not set the level by itself: one step less urgent
+                # (red flags and vital signs above still raise it). Why: on the development triage sets a
+                # confidently-wrong top condition (a head bump read as intussusception, a splinter as a
+                # wrist fracture) was the main cause of self-care cases sent to urgent or emergency care.
+                urgency = STEP_DOWN[urgency]
+                if urgency == "urgent":
+                    reasons.append(f"Possible {name} usually needs emergency care; the model is not sure of it "
+                                   f"({probability:.0%}), so it is shown as urgent")
                 levels.append(urgency)
-                if urgency in ("emergency", "urgent"):
-                    reasons.append(f"Possible {item.get('disease') or disease.name} usually needs {'emergency' if urgency == 'emergency' else 'urgent'} care")
+                continue
+            levels.append(urgency)
+            if urgency in ("emergency", "urgent"):
+                reasons.append(f"Possible {name} usually needs {'emergency' if urgency == 'emergency' else 'urgent'} care")
 
     level = most_urgent(levels)
     if level is None or (unsure and LEVELS.index(level) > LEVELS.index("routine")):

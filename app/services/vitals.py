@@ -86,6 +86,11 @@ _TEMP = re.compile(
     r"|\b" + _NUM + r"\s*(?:degrees?\s*|°\s*|º\s*)(c|f|celsius|fahrenheit)?(?![\w])"
     r"|\b((?:9[5-9]|10\d|110)(?:\.\d)?)\s*(f)\b"
     r"|\b((?:3[4-9]|4[0-2])(?:\.\d)?)\s*(c)\b"
+    # a thermometer reading without the word "temp": "the thermometer says 38.2", "38.2 under her arm"
+    r"|\bthermometer\s+(?:says|said|reads|read|showed|shows|is|was|on|at|gave|gives)?\s*(?:it'?s\s*)?"
+    r"((?:3[4-9]|4[0-2]|9[5-9]|10\d)(?:\.\d)?)\s*(?:degrees?\s*|°\s*|º\s*)?(c|f)?\b"
+    r"|\b((?:3[4-9]|4[0-2])(?:\.\d)?)\s*(?:degrees?\s*|°\s*|º\s*)?(c)?\s+(?=(?:under (?:the |her |his |my |their )?arm|"
+    r"in (?:the |her |his |my |their )?(?:ear|armpit|mouth)|armpit|axillary|tympanic|orally)\b)"
 )
 _CONSCIOUSNESS_TEXT = (
     (re.compile(r"\b(?:unresponsive|gcs (?:[3-8])\b|responds only to pain|only responds to pain|response to pain)"), "pain"),

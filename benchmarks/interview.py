@@ -3,6 +3,7 @@
     python benchmarks/interview.py                                  # both held-out sets, the served model
     python benchmarks/interview.py --limit 200                      # a spread-out subset of each set
     python benchmarks/interview.py --data dev --alpha 1.0           # design choice: on the dev set only
+    python benchmarks/interview.py --data cards                     # simulated patients with a whole story
     python benchmarks/interview.py --json
 
 The simulated patient: each held-out description is cut into its first sentence (the main
@@ -10,8 +11,9 @@ complaint) and the rest. The service sees only the first sentence (and, for the 
 the age and sex a form would carry); the questions are those the service would ask
 (``app/services/interview.py``: red flags first, then expected information gain, its stopping
 rules included: no questions on an emergency or when the top probability is >= 0.9), and each is
-answered from the rest of the text with the matcher the findings of a result use: "yes" when the
-rest affirms the finding, "no" when it denies it, "don't know" otherwise (red flags, which are
+answered from the rest of the text with the matcher the findings of a result use (words, then
+meaning when the model has an encoder): "yes" when the rest affirms the finding, "no" when it
+denies it, "don't know" otherwise (red flags, which are
 combinations: "yes" when the acuity layer fires the flag on the whole text but not on the first
 sentence, "no" when the rest denies its words). A "yes" that makes the triage an emergency ends
 the questions, as in the service.
@@ -21,6 +23,10 @@ questions, and of the full text alone (the classifier reading everything), plus 
 questions were asked and how they were answered. Targets (issue 14): with at most 5 questions,
 +15 points top-1 and +10 points top-3 over the first sentence alone, and never worse than the full
 text alone.
+
+Patient cards (``--data cards`` / ``cards-dev``: ``patient_cards_b.jsonl`` / ``patient_cards_a.jsonl``,
+two separate authors who saw only the condition names) give the service the patient's opening
+complaint and answer from 15-19 facts the patient would tell if asked (positives and negatives).
 
 The held-out sets (``training/heldout/unseen_wording.jsonl``, ``second_voice.jsonl``) are test
 sets: the method's constants were set from first principles and the one design choice (the
@@ -48,6 +54,10 @@ SETS = {
     "unseen": ROOT / "training" / "heldout" / "unseen_wording.jsonl",
     "second": ROOT / "training" / "heldout" / "second_voice.jsonl",
     "dev": ROOT / "training" / "heldout" / "dev_wording.jsonl",
+    # simulated patients written for issue 14 by two separate authors who saw only condition names:
+    # an opening complaint plus everything the patient would answer if asked (positives and negatives)
+    "cards-dev": ROOT / "training" / "heldout" / "patient_cards_a.jsonl",  # design checks
+    "cards": ROOT / "training" / "heldout" / "patient_cards_b.jsonl",  # test: never tuned on
 }
 STEPS = (0, 1, 3, 5)
 POOL = 20
@@ -62,15 +72,26 @@ def split_first(text: str) -> tuple[str, str]:
     return first, rest
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 def load_rows(path: Path, label_index: dict[str, str], limit: int | None) -> list[dict]:
     rows = []
     for line in path.read_text().splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
-        code = label_index.get(str(row.get("label", "")).strip().lower())
+        code = label_index.get(str(row.get("label") or row.get("condition") or "").strip().lower())
         if code is None:
             continue  # not a condition of this knowledge base
+        if "opening" in row:  # a patient card: the opening is what the service sees, the facts answer
+            first = row["opening"].strip()
+            rest = " ".join(_sentence(f) for f in row.get("facts") or [])
+            rows.append({"text": f"{_sentence(first)} {rest}".strip(), "first": first, "rest": rest, "code": code,
+                         "age": row.get("age"), "sex": row.get("sex")})
+            continue
         rows.append({"text": row["text"], "code": code, "age": row.get("age"), "sex": row.get("sex")})
     if limit and limit < len(rows):
         step = len(rows) / limit  # spread over the file: the sets are grouped by condition
@@ -110,7 +131,7 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
     import numpy as np
 
     from app.services import interview as iv
-    from app.services.acuity import default_acuity_index, read_person
+    from app.services.acuity import default_acuity_index, fold, read_person
     from app.services.explain import TextIndex, has_symptom_content, symptom_vocabulary
     from app.services.triage import LEVELS, RedFlagIndex, triage
 
@@ -121,7 +142,8 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
     acuity = default_acuity_index()
     extra = {"semantic": semantic} if semantic is not None else {}
 
-    firsts, rests = zip(*(split_first(r["text"]) for r in rows), strict=True)
+    firsts, rests = zip(*((r["first"], r["rest"]) if "first" in r else split_first(r["text"]) for r in rows),
+                        strict=True)
     t0 = time.perf_counter()
     first_rank = clf.predict(list(firsts), top_k=POOL)
     full_rank = clf.predict([r["text"] for r in rows], top_k=POOL)
@@ -162,12 +184,14 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
             reason = "emergency"
         elif top >= iv.CONFIDENT:
             reason = "confident"
-        fired = {f["id"] for f in acuity.match(first, person) if f.get("id")}
+        fired = {f["id"] for f in acuity.match(first, person, **extra) if f.get("id")}
         case = iv.Case(text=first, codes=codes, pi=pi, mass=mass, person=person, fired_flags=fired)
         rest_index = TextIndex(rest)
+        rest_folded = fold(rest_index.norm)
         # A red flag is a combination ("a swollen joint with a fever"): the patient answers "yes" when
         # everything they said, the first sentence and the rest, fires it (the first alone did not).
-        rest_flags = ({f["id"] for f in acuity.match(row["text"], person_full) if f.get("id")} - fired) if rest else set()
+        rest_flags = ({f["id"] for f in acuity.match(row["text"], person_full, **extra) if f.get("id")} - fired
+                      if rest else set())
         posteriors = [pi]
         given: list[tuple[str, str]] = []
         yes_words: list[str] = []
@@ -189,7 +213,11 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
                 else:
                     answer = "no" if iv.text_status(rest_index, f.phrases) == "absent" else "unknown"
             else:
-                st = iv.text_status(rest_index, kbf.phrases(q["id"]))
+                phrases = kbf.phrases(q["id"])
+                st = iv.text_status(rest_index, phrases)
+                if st is None and semantic is not None and rest:  # then by meaning, as a result's findings
+                    found = semantic.phrase_status(rest_folded, [fold(p).strip() for p in phrases if p])
+                    st = found[0] if found else None
                 answer = {"present": "yes", "absent": "no"}.get(st, "unknown")
             answers[answer] += 1
             given.append((q["id"], answer))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, SMTPSink, client_for, ddx, free_port, make_assessment, make_user
+from conftest import PASSWORD, SMTPSink, client_for, ddx, free_port, make_assessment, make_user, tiny_args
 from sqlalchemy import event
 
 from models import ApiToken, AuditEvent, Diagnosis, OutboxMessage, Review
@@ -225,8 +225,11 @@ def test_smtp_down_review_succeeds_and_patient_is_mailed_later(app, users):
 # -- training killed mid-run -------------------------------------------------------------------------
 
 def _train_cmd(output: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "training", "train", "--tiny", "--output", str(output), "--epochs", "2",
-            "--texts-per-condition", "3", "--seed", "7", "--no-progress", "--threads", "1", *extra]
+    # Six epochs: the kill must land after the first checkpoint and before the run ends. With two, a
+    # tiny run finished ~3 s after its first checkpoint, and on a busy CI machine the test process was
+    # once not scheduled in time: the run completed (rc 0) before the signal arrived.
+    return [sys.executable, "-m", "training", *tiny_args(output, seed=7, epochs=6, texts_per_condition=3),
+            "--threads", "1", *extra]
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, timeout: float) -> None:

@@ -151,33 +151,30 @@ def list_cmd() -> None:
                    f"macro-F1 {f1}  {mv.path}")
 
 
+def _serve_version(change, done: str) -> None:
+    """Run a registry change (promote or rollback) and say what is served now."""
+    from app.services import registry
+
+    try:
+        result = change(registry)
+    except registry.RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{done} {result.version} (was {result.previous or 'none'})")
+    if result.link_warning:
+        click.echo(f"warning: {result.link_warning}", err=True)
+
+
 @models_cli.command("promote")
 @click.argument("version")
 def promote_cmd(version: str) -> None:
     """Serve VERSION (loads it first: a broken artifact changes nothing)."""
-    from app.services import registry
-
-    try:
-        result = registry.promote(version, None, via="cli")
-    except registry.RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"serving {result.version} (was {result.previous or 'none'})")
-    if result.link_warning:
-        click.echo(f"warning: {result.link_warning}", err=True)
+    _serve_version(lambda registry: registry.promote(version, None, via="cli"), "serving")
 
 
 @models_cli.command("rollback")
 def rollback_cmd() -> None:
     """Serve the previously promoted version again."""
-    from app.services import registry
-
-    try:
-        result = registry.rollback(None, via="cli")
-    except registry.RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"rolled back to {result.version} (was {result.previous or 'none'})")
-    if result.link_warning:
-        click.echo(f"warning: {result.link_warning}", err=True)
+    _serve_version(lambda registry: registry.rollback(None, via="cli"), "rolled back to")
 
 
 # -- the outbox ----------------------------------------------------------------------------------

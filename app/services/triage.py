@@ -113,7 +113,7 @@ def negated_list_spans(text: str) -> tuple[tuple[int, int], ...]:
 def is_negated(text: str, start: int) -> bool:
     """Is the finding that begins at `start` negated within its clause and word window, by a "non-"
     just before it, or as a later item of a negated list ("no syncope, chest pain or dyspnoea")?"""
-    if _NON_PREFIX.search(text[max(0, start - 6):start]):
+    if _NON_PREFIX.search(text, max(0, start - 8), start):  # pos, not a slice: \b sees the word before
         return True
     if any(s <= start < e for s, e in negated_list_spans(text)):
         return True

@@ -442,3 +442,13 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.click("form.stacked [type=submit]")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url, f"login failed for {email}: {page.inner_text('main')[:300]}"
+
+
+def open_disease_editor(page, name: str) -> int:
+    """As an admin: search the disease list for `name`, open the first match; its id."""
+    import re
+
+    page.goto(f"/admin/diseases?q={name}")
+    page.locator("a[href*='/admin/diseases/']").filter(has_text=re.compile(name, re.I)).first.click()
+    page.wait_for_url(re.compile(r"/admin/diseases/\d+$"))
+    return int(page.url.rsplit("/", 1)[1])

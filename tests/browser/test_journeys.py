@@ -10,7 +10,7 @@ import json
 import re
 import uuid
 
-from conftest import log_in
+from conftest import log_in, open_disease_editor
 from playwright.sync_api import expect
 
 SYMPTOMS = "I have had a dry cough, a runny nose and a sore throat for three days, no fever"
@@ -92,10 +92,7 @@ def test_clinician_assesses_reviews_and_corrects(page, live_server, make_account
 def test_admin_edits_a_disease(page, live_server, make_account):
     email, password = make_account("admin")
     log_in(page, email, password)
-    page.goto("/admin/diseases?q=asthma")
-    page.locator("a[href*='/admin/diseases/']").filter(has_text=re.compile("asthma", re.I)).first.click()
-    page.wait_for_url(re.compile(r"/admin/diseases/\d+$"))
-    disease_id = int(page.url.rsplit("/", 1)[1])
+    disease_id = open_disease_editor(page, "asthma")
     marker = f"Edited in the browser {uuid.uuid4().hex[:6]} <b>not bold</b>"
     page.fill("textarea[name=description]", marker)
     page.click("form.card [type=submit][name=submit]")

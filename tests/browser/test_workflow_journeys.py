@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import log_in
+from conftest import log_in, open_disease_editor
 from playwright.sync_api import expect
 
 from app.services.highlights import can_highlight
@@ -152,10 +152,7 @@ def test_admin_edits_symptoms_as_rows_and_confirms_role_changes(page, live_app, 
 
     email, password = make_account("admin")
     log_in(page, email, password)
-    page.goto("/admin/diseases?q=migraine")
-    page.locator("a[href*='/admin/diseases/']").filter(has_text=re.compile("migraine", re.I)).first.click()
-    page.wait_for_url(re.compile(r"/admin/diseases/\d+$"))
-    disease_id = int(page.url.rsplit("/", 1)[1])
+    disease_id = open_disease_editor(page, "migraine")
     editor = page.locator("fieldset[data-editor=symptoms]")
     expect(editor).to_be_visible()
     expect(page.locator("textarea[name=symptoms]")).to_be_hidden()

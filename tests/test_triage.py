@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.services.triage import find_affirmed, is_negated, normalise, phrase_pattern, triage
+from app.services.triage import find_affirmed, is_negated, normalise, phrase_pattern, self_care_not_enough, triage
 
 EMERGENCY = [
     ("crushing chest pain and I am short of breath", "chest_pain_breathless"),
@@ -143,6 +143,43 @@ def test_condition_urgency_combines_top_and_probable():
     assert any("Pneumonia" in r for r in result.reasons)
     only_top = triage("cough", [{"icd10": "A00", "disease": "Cold", "probability": 0.9}], diseases)
     assert only_top.level == "self_care"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("spots getting worse on my back, tried all the face washes from the shop", "tried all"),
+    ("eczema flaring behind his knees, the moisturiser isn't cutting it", "isn't cutting it"),
+    ("ingrown toenail again, third time this year", "third time this"),
+    ("4-year-old with 4 months of hard stools", "4 months"),
+    ("buttock pain down the leg for the last 3 weeks", "3 weeks"),
+    ("cough for a few weeks now", "a few weeks"),
+    ("warts on my hands for 2 years", "2 years"),
+    ("paracetamol doesn't touch it", "doesn't touch it"),
+])
+def test_self_care_that_is_not_enough_is_read(text, words):
+    assert self_care_not_enough(normalise(text)) == words
+
+
+@pytest.mark.parametrize("text", [
+    "my 3 year old has a runny nose", "a 3-year-old with a cough", "he's 2 months and well", "I'm 34 weeks pregnant",
+    "at 28 weeks, heartburn", "Mum (84 years) has a cold", "I'm 70 years old with a cold", "cold for 3 days",
+    "sore throat for a week", "had the same 2 years ago and it went", "my 18 month old", "see the nurse in 3 weeks",
+    "paracetamol helps", "it hasn't lasted 3 weeks", "every 4-5 days",
+])
+def test_ages_stages_and_short_spans_are_not_persistence(text):
+    assert self_care_not_enough(normalise(text)) is None
+
+
+def test_a_self_care_condition_becomes_routine_when_self_care_is_not_enough():
+    diseases = [_disease("A00", "self_care", "Acne"), _disease("B00", "urgent", "Pneumonia")]
+    top = [{"icd10": "A00", "disease": "Acne", "probability": 0.95}]
+    assert triage("spots on my face", top, diseases).level == "self_care"
+    failed = triage("spots on my face, tried all the washes from the chemist", top, diseases)
+    assert failed.level == "routine"
+    assert any("Self-care may not be enough" in r and "tried all" in r for r in failed.reasons)
+    assert triage("spots on my face for 3 months", top, diseases).level == "routine"
+    # it never lowers a level
+    assert triage("cough for 3 months", [{"icd10": "B00", "disease": "Pneumonia", "probability": 0.9}],
+                  diseases).level == "urgent"
 
 
 def test_abstained_ignores_condition_urgency_but_keeps_red_flags():

@@ -10,7 +10,9 @@ when it abstains, is unsure, the case is outside its conditions, or no model is 
   library id), matched as phrases;
 
 plus the default urgency of the likely conditions (the top suggestion, one step less urgent when
-the model gives it under 60%, and any other with a probability >= 0.2) when the model did not abstain.
+the model gives it under 60%, and any other with a probability >= 0.2) when the model did not abstain,
+and `routine` instead of self-care when the text says self-care has not been enough (weeks or more,
+tried without help, coming back).
 
 Matching is negation-aware ("no chest pain", "denies chest pain", "without fever", "not short of
 breath" do not fire). The scope of a negation is limited to its clause and to a few words, and a
@@ -152,6 +154,51 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
     words = normalise(phrase).strip().split()
     parts = [re.escape(w).replace("'", "'?") for w in words]
     return re.compile(r"(?<![\w'])" + r"\s+".join(parts) + r"(?![\w'])")
+
+
+# -- self-care that is not enough -------------------------------------------------------------
+#
+# NHS self-care advice ends with "see a GP if it is not better in about 3 weeks, if the treatment
+# you tried has not helped, or if it keeps coming back" (NHS conditions A-Z, NICE CKS safety-netting).
+# A likely self-care condition therefore gets `routine` when the text says one of these. Chosen on
+# the development triage sets (triage_dev, triage_dev2), never the test set: 8 of the 9 routine cases
+# sent to self-care said so, against 3 of 35 self-care ones (docs/clinical-safety.md, H12).
+
+_AMOUNT = r"(?:\d+|a few|few|several|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of)"
+_LONG_UNIT = r"(?:months?|years?|yrs?)"
+_WEEKS_3_PLUS = r"(?:(?:[3-9]|\d\d)\s*(?:weeks?|wks?)|(?:three|four|five|six|seven|eight|nine|ten|several|a few|few) weeks)"
+PERSISTENT = re.compile(
+    r"(?<![\w-])(?:" + _AMOUNT + r"\s*" + _LONG_UNIT + r"|" + _WEEKS_3_PLUS + r"|a month|a year|months|years|ages)"
+    r"(?!\s*(?:old|of age|of pregnancy|pregnant|gestation|along|postpartum|postnatal|ago)\b)(?![\w-])"
+)
+# What is said of a time span that is an age or a stage, not how long the problem has lasted.
+_SPAN_IS_AGE = re.compile(r"(?:\b(?:i'm|im|i am|he's|hes|she's|shes|he is|she is|is|was|aged|age|at|by|baby|son|daughter|"
+                          r"girl|boy|every|within|in|after|next)\s*$|\d\s*-\s*$)")
+_SPAN_WORD_BEFORE = re.compile(r"\b(?:for|over|past|last|since|of|in)\s*(?:the\s*)?$")
+SELF_CARE_FAILED = re.compile(
+    r"\b(?:(?:isn't|isnt|is not|not|hasn't|hasnt|has not|haven't|havent|have not|didn't|didnt|did not|doesn't|doesnt|"
+    r"does not|nothing(?:'s| has| is)?|none of (?:them|it|these))\s+(?:\w+\s+)?(?:help(?:ed|ing|s)?|work(?:ed|ing|s)?|"
+    r"cutting it|touch(?:ed|ing|es)? it|shift(?:ed|ing)? it|clear(?:ed|ing)? it|made (?:a|any) difference))\b"
+    r"|\btried (?:all|everything|loads|lots|every)\b|\bno better\b|\bnot getting better\b|\bkeeps? coming back\b"
+    r"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) time (?:this|in)\b"
+)
+
+
+def self_care_not_enough(norm: str) -> str | None:
+    """The words saying self-care is not enough (long-lasting, tried without help, recurring), or None.
+    `norm` is ``normalise(text)``; a denied span ("not for 3 weeks") does not count."""
+    m = SELF_CARE_FAILED.search(norm)
+    if m:
+        return m.group(0)
+    for m in PERSISTENT.finditer(norm):
+        before = norm[max(0, m.start() - 24):m.start()]
+        if _SPAN_IS_AGE.search(before) or is_negated(norm, m.start()):
+            continue
+        number = re.match(r"\d+", m.group(0))
+        if number and int(number.group(0)) >= 16 and not _SPAN_WORD_BEFORE.search(before):
+            continue  # "Mum, 84 years," is an age; "for 20 years" is how long
+        return m.group(0)
+    return None
 
 
 # -- the result --------------------------------------------------------------------------------
@@ -382,6 +429,11 @@ def triage(
     level = most_urgent(levels)
     if level is None or (unsure and LEVELS.index(level) > LEVELS.index("routine")):
         level = "routine"
+    if level == "self_care":
+        words = self_care_not_enough(norm)
+        if words:
+            level = "routine"
+            reasons.append(f"Self-care may not be enough (\"{words}\"): a GP or nurse should look at it")
     if not flags and not measured.level:
         reasons.append("No red flags found in the description")
     if unsure:

@@ -51,6 +51,14 @@ def fold(text: str) -> str:
     return out
 
 
+@lru_cache(maxsize=65536)
+def fold_phrase(phrase: str) -> str:
+    """``fold`` of a knowledge-base phrase, stripped and cached: the findings of every assessment fold
+    the same few thousand phrases again (~6 ms a request uncached). Never for patient text: a cache
+    would keep it in memory."""
+    return fold(phrase).strip()
+
+
 _TOKEN = re.compile(r"[\w']+")
 _BREAK = re.compile(r"[.;:!?,()\n]")  # a phrase never spans these
 NEGATORS = frozenset({
@@ -134,6 +142,8 @@ def phrase_tokens(phrase: str) -> frozenset[str]:
 
 # -- who the description is about ----------------------------------------------------------------
 
+# Who a baby's age in weeks or months belongs to ("my son is 12 weeks"): a child, never "my wife is 12 weeks".
+_CHILD = r"(?:son|daughter|baby|babies|little one|twins?|boy|girl|grandson|granddaughter|newborn|infant)"
 _RELATION = (r"(?:mum|mom|mother|dad|father|husband|wife|partner|nan|nana|gran|granny|grandma|grandad|grandpa|"
              r"grandmother|grandfather|son|daughter|brother|sister|aunt|uncle|friend|neighbour|patient)")
 # What may follow "my mum is 79" when the number is not an age ("my wife is 34 weeks pregnant", "my dad is 6 foot").
@@ -155,7 +165,22 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     # A person named by relation with the age beside it: "Mum (84)", "my mum is 79", "dad, 84," (third round).
     (re.compile(r"\b" + _RELATION + r"\s*\(\s*(\d{1,3})\s*\)"), 1.0),
     (re.compile(r"\b" + _RELATION + r"(?:\s+(?:is|who is|who's|aged|age)|'s)\s+(\d{1,3})\b" + _NOT_AN_AGE), 1.0),
+    # The age between commas after a relation: "dad, 84, chest pain", "mum, 79 and confused" (fourth round). A number
+    # followed by a unit ("my son, 12 weeks pregnant", "dad, 6 foot") is not an age.
+    (re.compile(r"\b" + _RELATION + r"\s*,\s*(\d{1,3})(?:\s*(?:years?|yrs?))?" + _NOT_AN_AGE
+                + r"(?=\s*(?:[,.;:!?)]|$|and\b|with\b|who\b|has\b|is\b|was\b))"), 1.0),
+    # The same for a child's age in weeks, months or days: "my son, 9 weeks, fever of 38.5" (independent check of the
+    # fourth round: read as no age, so a febrile 9-week-old was only urgent; NICE NG143). Never "12 weeks pregnant".
+    *((re.compile(r"\b" + _CHILD + r"\s*,\s*(\d{1,2})[\s-]*" + unit
+                  + r"\b(?=\s*(?:[,.;:!?)]|$|and\b|with\b|who\b|has\b|is\b|was\b))"), scale)
+      for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365))),
+    # A baby's age in weeks, months or days without "old": "my son is 12 weeks", "our baby's 3 months", "she is 10
+    # days" said of a child (fourth round). Never "12 weeks pregnant", "12 weeks along / gestation" or "for 12 weeks".
+    *((re.compile(r"\b" + _CHILD + r"(?:\s+(?:is|who is|who's|aged|age|is only|is just|is nearly|is about)|'s)\s+(\d{1,2})[\s-]*"
+                  + unit + r"\b(?![\s-]*(?:pregnant|gestation|along|ago|old|by dates|by scan))"), scale)
+      for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365))),
 )
+_CHILD_UNIT_PATTERNS = frozenset(p for p, _ in _AGE_PATTERNS[-6:])
 # Age-group words when no number is given: (lowest, highest) plausible age in years.
 _AGE_WORDS: tuple[tuple[re.Pattern[str], tuple[float, float]], ...] = (
     (re.compile(r"\b(?:newborn|new-born|neonate|new baby)\b"), (0.0, 0.1)),
@@ -175,7 +200,11 @@ _PREGNANCY_IMPLIED = re.compile(
 _RISK_TEXT: dict[str, re.Pattern[str]] = {
     "pregnant": re.compile(
         r"(?<![\w'])(?:pregnant|pregnancy|weeks? gestation|gestational|expecting a baby|expecting twins|missed (?:my |a |her )?periods?|"
-        r"periods? (?:is|are|was) (?:\w+ ){0,3}late|late periods?|positive pregnancy test|antenatal|primigravida|g\dp\d|\d+ ?\+ ?\d weeks|"
+        r"periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive pregnancy test|antenatal|primigravida|g\dp\d|\d+ ?\+ ?\d weeks|"
+        # a test that is plainly a pregnancy test (fourth round): "preg test", "clearblue", "two lines on the test"
+        r"(?:preg|pg|hpt) tests?|(?:positive|pos) (?:hpt|preg)|clearblue|first response test|bfp|(?:positive|raised|rising) (?:beta |serum |blood |urine )?hcg|hcg (?:is |was |test |came back |levels? (?:is |are |was )?)?(?:positive|raised|rising)|"
+        r"(?:two|2) (?:pink |blue |faint )?lines on (?:a|my|the) (?:\w+ )?test|faint (?:second )?line on (?:a|my|the) test|"
+        r"test (?:says|said|shows|showed) (?:i'm |im |i am )?pregnant|pregnant on (?:a|my|the) test|"
         # clinical gestation: "8/40", "36+2/40" (not "140/40", "20/40 vision", "30/40 on the test"), "8 weeks by dates"
         r"(?<![\d/.+])(?<!dose )(?<!ratio )(?:[4-9]|[1-3]\d|4[0-2])(?: ?\+ ?[0-6])? ?/ ?40(?![\d/])" + _NOT_GESTATION_AFTER + r"|"
         r"(?:[3-9]|1[01]) ?(?:weeks?|wks?) (?:by (?:dates|scan|lmp|my dates|my scan)|along|gestation|of gestation)|"
@@ -204,6 +233,9 @@ class Person:
     sex: str | None = None
     risk_factors: dict[str, bool] = field(default_factory=dict)  # True: yes, False: explicitly no
     from_text: dict[str, str] = field(default_factory=dict)  # risk factor -> the words that said so
+    # Risk factors read from the text only, every mention said of the writer ("I'm diabetic", "I'm on warfarin"):
+    # a finding said of another named person ("my husband passed out") does not get them (fourth round).
+    writer_only: frozenset[str] = frozenset()
 
     def has(self, factor: str) -> bool:
         return bool(self.risk_factors.get(factor))
@@ -220,6 +252,7 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     norm = normalise(text)
     # An age typed as 0 means "under one": a range, so findings for under-3-months need the text's weeks.
     ages: list[float] = [float(age)] if age else []
+    baby_weeks: list[float] = []  # "the baby is 12 weeks" may be a gestation when a pregnancy is read (below)
     for pattern, scale in _AGE_PATTERNS:
         for m in pattern.finditer(norm):
             value = float(m.group(1)) * scale
@@ -227,6 +260,8 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
                 value += 5
             if 0 <= value <= 120:
                 ages.append(value)
+                if pattern in _CHILD_UNIT_PATTERNS and re.match(r"bab", m.group(0)):
+                    baby_weeks.append(value)
     age_range = (0.0, 1.0) if age == 0 else None
     for pattern, rng in _AGE_WORDS:
         if pattern.search(norm):
@@ -245,7 +280,8 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     for key, pattern in _RISK_TEXT.items():
         if factors.get(key):
             continue
-        hit = _low_dose_steroid_skipped(pattern, norm) if key == "immunosuppressed" else find_affirmed(pattern, norm)
+        hit = (_low_dose_steroid_skipped(pattern, norm) if key == "immunosuppressed"
+               else _pregnancy_read(pattern, norm) if key == "pregnant" else find_affirmed(pattern, norm))
         if hit is not None:
             factors[key] = True  # the text overrides a "no" on the form: safer
             from_text[key] = hit.group(0)
@@ -254,7 +290,137 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
         if implied is not None:
             factors["pregnant"] = True
             from_text["pregnant"] = implied.group(0)
-    return Person(ages=ages, age_range=age_range, sex=sex, risk_factors=factors, from_text=from_text)
+    writer_only = frozenset(k for k in from_text if k in _PERSONAL_FACTORS and _said_of_writer_only(_RISK_TEXT[k], norm))
+    if factors.get("pregnant") and baby_weeks:
+        ages = [a for a in ages if a not in baby_weeks]  # "pregnant, the baby is 12 weeks": not a baby's age
+    return Person(ages=ages, age_range=age_range, sex=sex, risk_factors=factors, from_text=from_text,
+                  writer_only=writer_only)
+
+
+# -- risk factors belong to the person (fourth round) ------------------------------------------------------------
+#
+# "I'm diabetic; my husband passed out drunk last night": the diabetes is the writer's, the collapse the husband's.
+# A risk factor is withheld from a finding only when all of these hold, so that a doubt keeps it (over-triage):
+# * it was read from the text (never from the form), and every affirmed mention of it is said of the writer, in a
+#   clause with "I", "I'm", "I've", "me" or "my" and no other person ("I'm on warfarin", "my insulin");
+# * the finding's first-group words stand in a sentence whose subject is another named person - "my husband",
+#   "my son", "dad" at the start of a clause - with no first-person or reporting word ("says", "found", "noticed")
+#   between them ("my husband found me passed out", "my husband says passed out" and "I was looking after my son and passed out" keep it; pronouns are folded, so "he passed out" reads as
+#   "I passed out" and keeps it), and the matched words themselves hold no "my" (folded: "hit his head" and "hit my
+#   head" are the same words);
+# * no word says the other person shares it ("both", "too", "as well", "also", "we");
+# * the finding is not about pregnancy or contact (a pregnant or immunosuppressed writer whose child has chickenpox,
+#   measles or flu is the one at risk): findings whose population names pregnancy, or whose description says
+#   "contact", keep the writer's factors.
+_PERSONAL_FACTORS = frozenset({"diabetes", "anticoagulants", "immunosuppressed", "recent_surgery"})
+_OTHERS = (r"(?:husband|wife|partner|boyfriend|girlfriend|son|daughter|mum|mom|mother|dad|father|brother|sister|"
+           r"grandson|granddaughter|grandad|grandpa|grandfather|nan|nana|gran|granny|grandma|grandmother|friend|"
+           r"neighbour|flatmate|colleague|uncle|aunt|child|kid|toddler|stepson|stepdaughter)")
+_OTHER_WORD = re.compile(r"\b" + _OTHERS + r"\b")
+_WRITER_WORD = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|mine)\b")
+_SHARED = re.compile(r"\b(?:both|too|as well|also|we|we're|were both|us|our|so is|so does|same|"
+                     # the writer has it as well (independent check of the fourth round): "my daughter has a fever and so
+                     # do I", "my daughter had a fever last week and now I've got one"
+                     r"so (?:do|did|have|had|am|was) i|me too|me as well|i(?:'ve| have| had)? (?:got |caught |now have )?(?:one|it)|"
+                     r"caught it|got it|given it to me|gave it to me|passed it on)\b")
+_OTHER_SUBJECT = re.compile(
+    r"(?:^|[.;:!?,\n(]\s*|\b(?:and|but|then|so|because|when|while|now|today|yesterday|tonight|"
+    r"last night|this morning)\s+)(?:my )?" + _OTHERS + r"(?:'s)?\b")
+_FIRST_PERSON_FOLDED = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "mine"})
+_REPORTING = frozenset({"says", "said", "say", "thinks", "thought", "think", "told", "tells", "noticed", "notices",
+                        "found", "finds", "reckons", "saw", "sees", "heard", "worried", "worries", "wants", "called",
+                        "rang", "phoned", "asked", "asks", "insists", "insisted"})
+
+
+def _said_of_writer_only(pattern: re.Pattern[str], norm: str) -> bool:
+    """Is every affirmed mention of this risk factor said of the writer, and none shared with another?"""
+    if _SHARED.search(norm):
+        return False
+    mentions = [m for m in pattern.finditer(norm) if not is_negated(norm, m.start())]
+    if not mentions:
+        return False
+    for m in mentions:
+        clause = norm[clause_start(norm, m.start()):m.start()]
+        if not _WRITER_WORD.search(clause) or _OTHER_WORD.search(clause):
+            return False
+    return True
+
+
+def _said_of_another(folded: str, tok: Tokens, start: int, end: int) -> bool:
+    """Do the words at start..end (folded text) stand in a sentence whose subject is another named person?"""
+    if any(w.replace("'", "") in _FIRST_PERSON_FOLDED for w in _TOKEN.findall(folded[start:end])):
+        return False
+    lo = max([m.start() for m in re.finditer(r"[.;!?\n]", folded[:start])] or [0])
+    subject = None
+    for m in _OTHER_SUBJECT.finditer(folded[:start]):
+        if m.start() >= lo:
+            subject = m
+    if subject is None:
+        return False
+    if re.search(r"[,:()\-]", folded[subject.end():start]):
+        # another clause stands between ("I'm on chemo and my husband is away, fever of 38.5"): whose it is is not
+        # plain, so the writer's factor is kept (independent check of the fourth round)
+        return False
+    between = [w.replace("'", "") for w in _TOKEN.findall(folded[subject.end():start])]
+    # "my husband says / found / noticed ..." may report the writer's own symptom ("my husband says passed out")
+    return not any(w in _FIRST_PERSON_FOLDED or w in _REPORTING for w in between)
+
+
+# Pregnancy tests (fourth round). A negative one is not a pregnancy ("negative pregnancy test", "pregnancy test came
+# back negative": the word "pregnancy" in it was read as one). A bare "positive test" is read only when the text is
+# plainly about a pregnancy test: a word about periods, conceiving or fertility beside it, and no other test named (a
+# COVID / lateral flow / flu / chlamydia test, a blood or urine test). Alone ("positive test, pain low on the right") it
+# is not read: it may be a COVID test (see docs/hazards/ed_discriminators_2.md, fourth round).
+_NEGATIVE_PREGNANCY_TEST = re.compile(
+    r"\bnegative (?:home |urine |blood )?(?:pregnancy|preg|pg|hpt|clearblue) tests?\b|\bnegative hpt\b"
+    r"|\b(?:pregnancy|preg|pg|hpt|clearblue) tests? (?:(?:was|is|were|are|came|come|back|both|all|still|has|have|been|"
+    r"showed|shows|said|says|results?|it|just|again)\s+){0,4}(?:negative|not pregnant)\b")
+_CLAUSE_BREAK_AFTER = re.compile(r"[.;:!?,()\n]|\b(?:but|and)\b")
+_LATER_POSITIVE = re.compile(r"\bpositive\b(?! for\b)")
+_BARE_POSITIVE_TEST = re.compile(r"\b(?:positive (?:home )?test|test (?:was|is|came back) positive)\b(?! for\b)")
+_TEST_CONTEXT = re.compile(
+    r"\b(?:periods?|lmp|i'm late|im late|i am late|overdue|trying for a baby|trying for a family|trying to conceive|ttc|ivf|fertility|clomid|"
+    r"conceive|conceived|might be pregnant|could be pregnant)\b")
+_OTHER_TEST = re.compile(
+    r"\b(?:covid|covid-19|corona|coronavirus|lateral flow|lft|pcr|antigen|flu|influenza|rsv|strep|chlamydia|gonorrhoea|"
+    r"sti|std|hiv|hepatitis|hep|tb|mantoux|drugs?|urine|wee|pee|dipstick|dip|blood|swab|allergy|skin prick|fit|bowel|"
+    r"smear|hpv|h pylori|mrsa)\b")
+
+
+def _pregnancy_read(pattern: re.Pattern[str], norm: str) -> re.Match[str] | None:
+    """The first affirmed sign of a pregnancy that is not part of a negative pregnancy test, else a bare positive
+    test that is plainly a pregnancy test."""
+    negative = [m.span() for m in _NEGATIVE_PREGNANCY_TEST.finditer(norm)]
+    for m in pattern.finditer(norm):
+        if is_negated(norm, m.start()) or any(a <= m.start() < b for a, b in negative):
+            continue
+        return m
+    # A negative test and then a positive one ("negative pregnancy test last week but now positive", "a negative test and
+    # then a positive one"): the later test is the pregnancy, unless another test is named in between (independent check
+    # of the fourth round: these were read as no pregnancy).
+    for _, b in negative:
+        later = _LATER_POSITIVE.search(norm, b)
+        after = _CLAUSE_BREAK_AFTER.search(norm, later.end()) if later is not None else None
+        if (later is not None and not _OTHER_TEST.search(norm, b, after.start() if after else len(norm))
+                and not is_negated(norm, later.start())):
+            return later
+    for m in _PREGNANCY_SICKNESS.finditer(norm):
+        end = _CLAUSE_END.search(norm, m.end())
+        clause = norm[clause_start(norm, m.start()):end.start() if end else len(norm)]
+        if not is_negated(norm, m.start()) and not _PAST_TIME.search(clause):
+            return m
+    if _TEST_CONTEXT.search(norm) and not _OTHER_TEST.search(norm):
+        return find_affirmed(_BARE_POSITIVE_TEST, norm)
+    return None
+
+
+# Sickness that only a pregnancy has (independent check of the fourth round): "I have hyperemesis, vomiting 15 times a
+# day and my wee is dark", "bad morning sickness, barely weeing" were not read as a pregnancy, so the new urgent
+# finding never fired. Not cannabis (cannabinoid) hyperemesis, and not in a clause about another time ("morning
+# sickness with my first", "hyperemesis in my last pregnancy").
+_PREGNANCY_SICKNESS = re.compile(
+    r"(?<![\w'])(?:hyperemesis gravidarum|(?<!cannabis )(?<!cannabinoid )(?<!cannabinoid-)hyperemesis(?! syndrome)|"
+    r"morning sickness)(?![\w'])")
 
 
 # Prednisolone below 20 mg a day (PMR, asthma, a maintenance dose) is not significant immunosuppression (the
@@ -331,7 +497,9 @@ class AcuityIndex:
         # Each finding's `unless` words as (clause words, sentence words): see `Unless` below.
         wide = frozenset(library.concepts.get(SENTENCE_WIDE_CONCEPT, ()))
         self.unless: tuple[Unless, ...] = tuple(
-            Unless(tuple(u for u in f.unless if u not in wide), tuple(u for u in f.unless if u in wide))
+            Unless(tuple(u for u in f.unless if u not in wide and not tied_history(u, f.groups[0])),
+                   tuple(u for u in f.unless if u in wide),
+                   tuple(u for u in f.unless if u not in wide and tied_history(u, f.groups[0])))
             for f in self.findings)
         entries: list[_Phrase] = []
         counts: dict[str, int] = {}
@@ -361,6 +529,7 @@ class AcuityIndex:
         tok = Tokens.of(folded)
         have = frozenset(tok.words)
         hits: dict[tuple[int, int], str] = {}
+        spans: dict[tuple[int, int], tuple[int, int]] = {}  # where a group's words were found (for whose they are)
         candidates = [e for t in have for e in self.by_anchor.get(t, ()) if e.need <= have]
         for e in candidates:
             key = (e.finding, e.group)
@@ -372,6 +541,7 @@ class AcuityIndex:
                 if is_negated(folded, start) or (unless and unless.explains(folded, tok, start, tok.ends[j])):
                     continue
                 hits[key] = folded[start:tok.ends[j]]
+                spans[key] = (start, tok.ends[j])
                 break
         meant: dict[tuple[int, int], tuple[str, str, float]] = {}
         if semantic is not None:
@@ -397,7 +567,7 @@ class AcuityIndex:
                     break
                 words.append(hit)
             else:
-                if applies(finding.population, person):
+                if applies(finding.population, person) and not self._belongs_to_another(fi, person, folded, tok, spans):
                     entry = {"id": finding.id, "finding": finding.description, "level": finding.level,
                              "match": " + ".join(words), "source": "acuity"}
                     if meanings:
@@ -405,6 +575,20 @@ class AcuityIndex:
                     fired.append(entry)
         fired.sort(key=lambda f: LEVELS.index(f["level"]))
         return fired
+
+    def _belongs_to_another(self, fi: int, person: Person, folded: str, tok: Tokens,
+                            spans: dict[tuple[int, int], tuple[int, int]]) -> bool:
+        """Does the finding apply only through the writer's own risk factor while its words are said of another
+        named person? (See "risk factors belong to the person".)"""
+        finding = self.findings[fi]
+        pop = finding.population
+        if not pop.risk_factors or pop.pregnant or "pregnant" in pop.risk_factors or "contact" in finding.description.lower():
+            return False
+        held = [r for r in pop.risk_factors if person.has(r)]
+        if not held or not all(r in person.writer_only for r in held):
+            return False
+        span = spans.get((fi, 0))
+        return span is not None and _said_of_another(folded, tok, *span)
 
 
 _TABLET_COUNT = re.compile(
@@ -445,37 +629,105 @@ _BP_ONE = re.compile(
 # down from") or a man's reading ("my husband's BP": third round).
 _BP_HYPOTHETICAL = re.compile(r"\b(?:if|in case|unless|target|aim|should be|keep it|supposed to be)\b")
 _BP_LIMIT = re.compile(r"\b(?:below|under|less than|lower than|no higher than|not above|not over)\s*$")
-_BP_OTHER_TIME = re.compile(  # anywhere in the reading's clause
+_BP_OTHER_TIME = re.compile(  # in the reading's clause (see _bp_other_time)
     r"\b(?:before (?:i|she) (?:was|were|got|fell) pregnant|before (?:my|the|this) pregnancy|before pregnancy|"
     r"(?:last|previous|first|other|earlier|older) (?:pregnancy|pregnancies|baby|child)|when i was pregnant with|"
     r"years ago|last year|months ago)\b")
+# Before the number, "first pregnancy / baby" is often this one ("pregnant with my first baby and BP 165/110" was
+# routine): only the other words of another time count there (fourth round).
+_BP_OTHER_TIME_BEFORE = re.compile(_BP_OTHER_TIME.pattern.replace("|first|", "|"))
 _BP_WAS = re.compile(  # before the number in its clause ("usually 120/80" said after a high reading leaves it)
     r"\b(?:used to be|usually|normally|typically)\b|\b(?:down|dropped|fallen|fell|come|came|went) from\s*$")
 _BP_OTHER_PERSON = re.compile(
     r"\b(?:husband|dad|father|son|brother|grandad|grandpa|grandfather|boyfriend|uncle)'?s (?:" + _BP_WORDS + r")\b")
+# After the number, another time counts up to the end of the reading's own clause (a comma, "and I ...", a sentence
+# end), and in the next comma clause only when that clause opens with it ("BP 160/110, in my last pregnancy", "...,
+# that was years ago"). Fourth round: the whole rest of the sentence was read, so "had my baby 5 days ago, BP 150/100
+# and a headache, I had pre-eclampsia with my first baby 3 years ago" lost its current reading.
+_BP_AFTER_END = re.compile(
+    r"[.;:!?,()\n]|\b(?:but|however|although|though|whereas|while|and (?:i|i'm|im|i've|ive|i'd|she|she's|he|it|it's|"
+    r"now|then|also|today|this|they|we|had|have|got|was|my|the|a|an|her|his))\b")
+# The words before the time phrase when the next clause opens with it: "in my ...", "that was ...", "3 ...". Without a
+# preposition or "that was", only "years ago" / "last year" words count ("..., my last pregnancy was fine" is a new
+# sentence about the other pregnancy, not the time of this reading).
+_BP_OPENS_WITH_TIME = re.compile(
+    r"\s*(?P<lead>(?:(?:that|this|it|which) (?:was|were|is)\s+|that's\s+|back\s+)?"
+    r"(?:(?:in|during|with|from|at|when|for)\s+)?)(?:my\s+|the\s+|a\s+|her\s+)?(?:about\s+|over\s+)?"
+    r"(?:\d+\s+|a\s+|two\s+|three\s+|few\s+|several\s+|many\s+)?$")
+_BP_AGO = re.compile(r"years ago|last year|months ago|before")
+# Independent check of the fourth round (red-flag-reviewer-8). The next comma clause places the reading at another
+# time only when it is that time and nothing else ("BP 160/110, in my last pregnancy", "..., 3 years ago", "..., that
+# was years ago with my first"): a clause that goes on to say something of its own - another reading, "it was
+# normal", "I had pre-eclampsia" - is about that other time ("BP 162/105, years ago it was normal", "BP 165/110,
+# (before pregnancy 120/80)", "..., last year I had migraines" were routine). A time after "since" ("has been
+# 165/110 since last year", "high since my last pregnancy") runs up to now: the reading is current (chronic
+# hypertension in pregnancy, NICE NG133).
+_BP_OWN_STATEMENT = re.compile(
+    r"\d|\b(?:i|i'm|im|i've|ive|i'd|it|it's|its|was|were|is|are|am|had|have|has|been|got|normal|fine|ok|okay|lower|"
+    r"higher|same|high|low|much|better|worse|went|came|ran|read|said|says|showed|shows)\b|'s\b")
+_BP_SINCE = re.compile(r"\b(?:since|ever since|for the (?:last|past)|throughout|all through)\s+(?:\w+\s+){0,2}$")
+
+
+def _other_time_in(pattern: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The first words of another time in norm[lo:hi] that are not "since <time>" (which runs up to now)."""
+    for m in pattern.finditer(norm, lo, hi):
+        if not _BP_SINCE.search(norm[max(lo, m.start() - 40):m.start()]):
+            return m
+    return None
+
+
+def _bp_other_time(norm: str, lo: int, at: int, hi_limit: int | None = None) -> bool:
+    """Is the reading at `at` placed at another time: before it in its clause (from `lo`), after it up to its clause
+    end (or `hi_limit`, the next reading), or at the start of the next comma clause?"""
+    end = _BP_AFTER_END.search(norm, at)
+    hi = end.start() if end else len(norm)
+    if hi_limit is not None and hi_limit < hi:
+        hi, end = hi_limit, None  # another reading follows in the clause: words after it are about that one
+    if _other_time_in(_BP_OTHER_TIME_BEFORE, norm, lo, at) or _other_time_in(_BP_OTHER_TIME, norm, at, hi):
+        return True
+    if end is None or end.group(0) not in (",", "("):
+        return False
+    nxt = _BP_AFTER_END.search(norm, end.end())
+    stop = nxt.start() if nxt else len(norm)
+    clause = norm[end.end():stop]
+    m = _BP_OTHER_TIME.search(clause)
+    if m is None or _BP_OWN_STATEMENT.search(clause[m.end():]):
+        return False
+    opens = _BP_OPENS_WITH_TIME.fullmatch(clause[:m.start()])
+    return opens is not None and bool(opens.group("lead").strip() or _BP_AGO.match(m.group(0)))
+
+
+_BP_NEW_ITEM = re.compile(r"\b(?:and|then|now|today|currently|this (?:time|pregnancy|morning|afternoon|evening))\b")
 BP_RAISED = (140, 90)
 BP_SEVERE = (160, 110)
 
 
 def _blood_pressures(norm: str) -> list[tuple[int, int, str]]:
     """(systolic, diastolic, words) of each blood pressure affirmed in the text (0 where not given)."""
-    found = []
+    found, ends = [], []
     for m in _BP_PAIR.finditer(norm):
         g = 1 if m.group(1) else 3
         s, d = int(m.group(g)), int(m.group(g + 1))
         if g == 3 and not (100 <= s <= 300 and 40 <= d <= 200 and s > d):
             continue  # a bare fraction that is not a blood pressure ("12/10", a score)
         found.append((s, d, m.start(g), m.group(0)))
+        ends.append(m.end())
     for m in _BP_ONE.finditer(norm):
         g = 1 if m.group(1) else 2
         found.append((int(m.group(1)), 0, m.start(1), m.group(0)) if g == 1 else (0, int(m.group(2)), m.start(2), m.group(0)))
+        ends.append(m.end())
     out = []
+    starts = sorted({at for _, _, at, _ in found})
     for s, d, at, words in found:
         lo = clause_start(norm, at)
-        end = _CLAUSE_END.search(norm, at)
-        hi = end.start() if end else len(norm)
+        # Time words belong to the nearest reading (independent check of the fourth round): before this one, from the
+        # end of the previous reading or the last "and / now / today" in the clause; after it, up to the next reading
+        # ("BP 162/105 last year and 170/115 today", "170/115 today and 162/105 last year" keep 170/115)
+        near = max([lo] + [e for e in ends if e <= at] + [m.end() for m in _BP_NEW_ITEM.finditer(norm, lo, at)])
+        nxt = next((a for a in starts if a > at + 2), None)
         if (is_negated(norm, at) or _BP_HYPOTHETICAL.search(norm, lo, at) or _BP_LIMIT.search(norm[max(lo, at - 16):at])
-                or _BP_OTHER_TIME.search(norm[lo:hi]) or _BP_WAS.search(norm[lo:at]) or _BP_OTHER_PERSON.search(norm, lo, at)):
+                or _bp_other_time(norm, near, at, nxt) or _BP_WAS.search(norm[near:at])
+                or _BP_OTHER_PERSON.search(norm, lo, at)):
             continue  # "BP not 160/110", "if your BP goes over 160, call", "BP should be under 140/90", "before I was pregnant"
         if s <= 300 and d <= 200:
             out.append((s, d, words.strip()))
@@ -495,7 +747,7 @@ _GESTATION = re.compile(
     r"|(?<![\d/.+])(?<!dose )(?<!ratio )(\d{1,2})(?:\s*\+\s*[0-6])?\s*/\s*40(?![\d/])" + _NOT_GESTATION_AFTER)
 _LATER_TRIMESTER = re.compile(r"\b(?:second|2nd|third|3rd) trimester\b")
 _EARLY_PREGNANCY = re.compile(
-    r"\b(?:missed (?:my |a |her )?periods?|periods? (?:is|are|was) (?:\w+ ){0,3}late|late periods?|positive (?:pregnancy )?test|"
+    r"\b(?:missed (?:my |a |her )?periods?|periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive (?:pregnancy )?test|"
     r"(?:might|may|could) be pregnant|think i'm pregnant|first trimester|1st trimester|early pregnancy|"
     r"pregnancy of unknown location)\b")
 LATER_PREGNANCY_WEEKS = 16
@@ -607,6 +859,20 @@ _DRUNK_OBJECT = frozenset({"some", "a", "an", "my", "half", "loads", "lots", "bl
                            "water", "milk", "juice", "something", "anything", "it", "that", "this", "from", "out", "what"})
 
 
+# "in the past" is history, "in the past hour / few days / 10 minutes" is now (independent check of the fourth round:
+# "she collapsed in the past 10 minutes and isn't breathing" and "thoughts of killing myself in the past few days and
+# have a plan" were routine, the qualifier "in the past" cancelling them).
+_RECENT_UNIT = frozenset({"few", "couple", "several", "half", "hour", "hours", "hr", "hrs", "minute", "minutes", "min",
+                          "mins", "second", "seconds", "day", "days", "week", "weeks", "fortnight", "month", "months",
+                          "year", "night", "nights", "one", "two", "three", "four", "five", "six", "twenty", "forty"})
+
+
+def _recent_window(tok: Tokens, j: int) -> bool:
+    """Does the `unless` phrase ending at word j end in "past" followed by a span of time ("in the past hour")?"""
+    return (tok.words[j] == "past" and j + 1 < len(tok.words) and not tok.broken[j + 1]
+            and (tok.words[j + 1].isdigit() or tok.words[j + 1] in _RECENT_UNIT))
+
+
 def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end: int,
                  phrases: tuple[str, ...], causes: bool = False) -> bool:
     """Is one of `phrases` affirmed within the character span? The finding's own words at
@@ -617,7 +883,7 @@ def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end:
     rest = text[:start] + " " * (end - start) + text[end:]
     for p in phrases:
         for i, j in find_phrase(tok, phrase_words(p), lo, hi):
-            if is_negated(rest, tok.starts[i]):
+            if is_negated(rest, tok.starts[i]) or _recent_window(tok, j):
                 continue
             if causes and (_COMPARISON.intersection(tok.words[max(lo, i - 3):i])
                            or (i > lo and tok.words[i - 1] in _PERFECT and tok.words[i] not in _HELD)
@@ -628,22 +894,61 @@ def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end:
     return False
 
 
+# A history qualifier written onto the finding's own words (fourth round): an `unless` phrase that begins with one of
+# the finding's first-group phrases and names a past time ("i collapsed last year", "since i had my baby months
+# ago") is about that mention only. It counts where it overlaps the words being judged (the phrase, or the clause
+# read by meaning) in their sentence, never for another mention: "he's collapsed and isn't responding, he
+# collapsed last year too" fires, where a clause-wide "last year" would cancel "isn't responding". "again" in the
+# sentence ("I collapsed last year and again today") means a new episode: the history does not count.
+_PAST_TIME = re.compile(r"\b(?:ago|last (?:year|month|week|time)|in (?:the|my) past|as a (?:child|kid|teenager|baby)|"
+                        r"once before|before|previously|(?:last|previous|first|other) pregnancy|with my first|last time)\b")
+_FULL_STOP = re.compile(r"[!?;\n]|\.(?!\d)")
+_AGAIN = re.compile(r"\b(?:again|once more|another (?:one|episode|collapse|time))\b")
+
+
+def tied_history(unless: str, first_group: tuple[str, ...]) -> bool:
+    """Is this `unless` phrase a history qualifier written onto one of the first group's phrases?"""
+    words = phrase_words(unless)
+    return bool(_PAST_TIME.search(fold(unless))) and any(
+        words[:len(p)] == p for p in map(phrase_words, first_group) if p and len(words) > len(p))
+
+
 @dataclass(frozen=True)
 class Unless:
-    """A finding's `unless` words: qualifiers (their clause) and other causes (the sentence)."""
+    """A finding's `unless` words: qualifiers (their clause), other causes (the sentence) and history written onto
+    the finding's own words (that mention only)."""
 
     clause: tuple[str, ...] = ()
     sentence: tuple[str, ...] = ()
+    tied: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.clause or self.sentence)
+        return bool(self.clause or self.sentence or self.tied)
 
     def explains(self, text: str, tok: Tokens, start: int, end: int) -> bool:
         """Do these words, in their scope, explain away the phrase at start..end of `text`?"""
         return bool(
             (self.clause and _affirmed_in(text, tok, clause_scope(text, start, end), start, end, self.clause))
             or (self.sentence and _affirmed_in(text, tok, sentence_scope(text, start, end), start, end, self.sentence,
-                                                 causes=True)))
+                                                 causes=True))
+            or (self.tied and self._tied_history(text, tok, start, end)))
+
+    def _tied_history(self, text: str, tok: Tokens, start: int, end: int) -> bool:
+        lo, hi = sentence_scope(text, start, end)
+        # "again" anywhere in the sentence, past "now" or "today" ("she collapsed once before today and now again")
+        s_lo = max([m.end() for m in _FULL_STOP.finditer(text, 0, start)] or [0])
+        s_hi = next((m.start() for m in _FULL_STOP.finditer(text, end)), len(text))
+        if _AGAIN.search(text, s_lo, s_hi):
+            return False
+        first = next((k for k in range(len(tok.words)) if tok.starts[k] >= lo), len(tok.words))
+        last = next((k for k in range(first, len(tok.words)) if tok.ends[k] > hi), len(tok.words))
+        for u in self.tied:
+            for i, j in find_phrase(tok, phrase_words(u), first, last):
+                if _recent_window(tok, j):
+                    continue
+                if tok.starts[i] < end and tok.ends[j] > start:  # it overlaps the words being judged
+                    return True
+        return False
 
     def explains_clause(self, text: str, tok: Tokens, clause: str) -> bool:
         """The same for a clause read by meaning; where it is written twice, every occurrence must

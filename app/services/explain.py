@@ -230,7 +230,7 @@ def findings(text: str | TextIndex, disease: Any, semantic: Any = None) -> dict[
     model's ``semantic.SemanticIndex``), by meaning: the same clause matcher and thresholds as the
     red flags. Symptoms found by meaning are also listed under ``by_meaning`` with the words read.
     """
-    from app.services.acuity import fold
+    from app.services.acuity import fold, fold_phrase
 
     index = text if isinstance(text, TextIndex) else TextIndex(text)
     out: dict[str, Any] = {"present": [], "absent": [], "not_mentioned": []}
@@ -246,7 +246,7 @@ def findings(text: str | TextIndex, disease: Any, semantic: Any = None) -> dict[
                 break
             status = status or st
         if status is None and semantic is not None:
-            found = semantic.phrase_status(folded, [fold(p).strip() for p in phrases if p])
+            found = semantic.phrase_status(folded, [fold_phrase(p) for p in phrases if p])
             if found is not None:
                 status = found[0]
                 out.setdefault("by_meaning", []).append({"term": term, "status": found[0], "words": found[1],

@@ -140,6 +140,111 @@ def phrase_tokens(phrase: str) -> frozenset[str]:
     return frozenset(t for t in tokens(fold(phrase)) if t)
 
 
+# -- a temperature that says there is no fever (sixth round) --------------------------------------------------
+#
+# "my 2 month old is teething, temperature under 38", "baby 6 weeks, temp below 38", "a normal temperature": the
+# fever phrases "temperature 38" / "temp 38" matched through the two-word gap, "38" through the reading finding, and
+# "a temperature" through "a normal temperature". A phrase about a temperature or a reading (a number, "temperature",
+# "temp", "thermometer") does not count when a limit word ("under", "below", "less / lower than", "normal") stands
+# between its words or just before it, or when "under / below / less than / normal" follows its temperature word
+# ("a temperature under 38", "temperature is normal"). "not above / not over" is a negation already. "fever under
+# control" is not touched ("fever" is not a temperature word here). The reader of measured values
+# (`vitals.vitals_from_text`) skips such readings the same way.
+_READING_WORDS = frozenset({"temperature", "temp", "temps", "thermometer", "reading", "degrees"})
+_TEMPERATURE_WORDS = frozenset({"temperature", "temp", "temps", "thermometer"})
+_LIMIT_WORDS = frozenset({"under", "below", "beneath", "normal", "normally"})
+_LIMIT_THAN = frozenset({"less", "lower", "higher", "more"})  # "less than 38", "no higher than 38"
+_AFTER_TEMPERATURE = frozenset({"is", "was", "of", "has", "been", "stayed", "stays", "remains", "remained", "reads",
+                                "read", "reading", "at", "been", "always", "still", "now", "im"})
+
+
+_NOT_TEMPERATURE_UNITS = frozenset({"week", "weeks", "wks", "day", "days", "hour", "hours", "hrs", "minute", "minutes",
+                                    "mins", "second", "seconds", "year", "years", "month", "months", "times", "ml", "mls",
+                                    "kg", "cm", "mg", "g", "oz", "stone", "lbs", "percent", "mmol", "units"})
+
+
+_READING_NUMBER = re.compile(r"(\d{2,3})(?:c|f)?")  # "38", "38c", "101f"
+
+
+def _is_reading_phrase(words: tuple[str, ...]) -> bool:
+    """A phrase about a temperature or its reading: a temperature word, or a number of 35-42 or 95-107 (C or F)
+    without another unit ("20 weeks", "for 4 days" are not readings)."""
+    if any(w in _READING_WORDS for w in words):
+        return True
+    return not _NOT_TEMPERATURE_UNITS.intersection(words) and any(
+        (m := _READING_NUMBER.fullmatch(w)) is not None and (35 <= int(m.group(1)) <= 42 or 95 <= int(m.group(1)) <= 107)
+        for w in words)
+
+
+# Independent check of round 6 (red-flag-reviewer-12): a limit word that is not about the number. "under / below"
+# followed by where the temperature was taken ("a high temperature under the arm", "temp under her armpit 38.4") or
+# by a time ("a temperature for less than a day", "had a temperature under 2 days", "less than 24 hours") is not a
+# limit; "higher / more / greater than" is a fever ("temperature higher than 38") unless said as "no / not / never
+# higher than"; "no less / no lower than 38" is a fever. Before the phrase, only "normal" next to a temperature word
+# ("normal temperature") counts, not "normally" ("feeding normally temp 38.3").
+_SITE_WORDS = frozenset({"arm", "arms", "armpit", "armpits", "tongue", "axilla", "oxter"})
+_DURATION_WORDS = frozenset({"day", "days", "hour", "hours", "hrs", "hr", "week", "weeks", "wks", "minute", "minutes",
+                             "mins", "night", "nights", "month", "months", "fortnight", "while", "bit"})
+_DETERMINERS = frozenset({"my", "the", "a", "an", "one", "about", "around", "just", "over", "half"})
+_NEGATORS = frozenset({"no", "not", "never"})
+
+
+def _site_or_duration_after(tok: Tokens, k: int) -> bool:
+    """Do the words from k say where a temperature was taken or how long it has lasted?"""
+    n = len(tok.words)
+    while k < n and not tok.broken[k] and tok.words[k] in _DETERMINERS:
+        k += 1
+    if k < n and not tok.broken[k] and tok.words[k] in _SITE_WORDS:
+        return True
+    if k < n and not tok.broken[k] and tok.words[k].isdigit():
+        k += 1
+        while k < n and tok.words[k].isdigit():  # "1.5 days" is read as "1", "5"
+            k += 1
+    return k < n and not tok.broken[k] and tok.words[k] in _DURATION_WORDS
+
+
+def _limit_at(tok: Tokens, k: int) -> bool:
+    """Is word k a limit that says a temperature is not a fever ("under", "below", "normal", "less than")?"""
+    w = tok.words[k]
+    if w in _LIMIT_WORDS:
+        return not (w in ("under", "below", "beneath") and _site_or_duration_after(tok, k + 1))
+    if w == "than" and k >= 1 and not tok.broken[k]:
+        prev = tok.words[k - 1]
+        negated = k >= 2 and not tok.broken[k - 1] and tok.words[k - 2] in _NEGATORS
+        if prev in ("less", "lower"):
+            return not negated and not _site_or_duration_after(tok, k + 1)
+        if prev in ("higher", "more", "greater"):
+            return negated
+    return False
+
+
+def _limit_before(tok: Tokens, k: int) -> bool:
+    """Does a limit word stand just before word k ("under 38", "less than 38", "no higher than 38")?"""
+    if k < 1 or tok.broken[k] or tok.words[k - 1] == "normally":
+        return False
+    return _limit_at(tok, k - 1)
+
+
+def _no_fever_said(tok: Tokens, i: int, j: int) -> bool:
+    """Is the reading phrase at words i..j said as a limit or a normal temperature (so not a fever)?"""
+    if any(_limit_at(tok, k) for k in range(i + 1, j + 1)):
+        return True  # "temperature under 38", "a normal temperature", "temp less than 38"
+    if _limit_before(tok, i):
+        return True  # "under 38 degrees", "below 38", "normal temperature"
+    if tok.words[j] in _TEMPERATURE_WORDS:
+        k = j + 1
+        while (k < len(tok.words) and not tok.broken[k] and tok.words[k] in _AFTER_TEMPERATURE | {"no", "never"}
+               and k - j <= 3):
+            k += 1
+        if k < len(tok.words) and not tok.broken[k]:
+            if tok.words[k] in _LIMIT_WORDS and _limit_at(tok, k):
+                return True  # "a temperature under 38", "temperature is normal"
+            if (tok.words[k] in _LIMIT_THAN | {"greater"} and k + 1 < len(tok.words) and tok.words[k + 1] == "than"
+                    and _limit_at(tok, k + 1)):
+                return True  # "temp less than 38", "temperature no higher than 38"
+    return False
+
+
 # -- who the description is about ----------------------------------------------------------------
 
 # Who a baby's age in weeks or months belongs to ("my son is 12 weeks"): a child, never "my wife is 12 weeks".
@@ -181,6 +286,30 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
       for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365))),
 )
 _CHILD_UNIT_PATTERNS = frozenset(p for p, _ in _AGE_PATTERNS[-6:])
+# "he's 2", "she is 7 months", "he's only 3 weeks" (sixth round; seen in the independent check of the fourth round):
+# a person named by "he" or "she" with a number and nothing after it that makes it something else. Never "it's 2
+# o'clock", "he's 2 hours late", "she's 2 weeks pregnant / overdue / post-op", "he's 6 foot", "she's 38.5", "he's 2nd",
+# "she's 4 out of 10". A stated "he's 2 years old" is read once (by the "years old" pattern). Said of "she" in weeks or
+# months, the number may be her gestation ("my wife, she's 7 months"): dropped when a pregnancy is read.
+_HE_SHE = r"\b(?:he's|she's|hes|shes|he is|she is)\s+(?:only |just |nearly |almost |about |now |turning )?"
+_NOT_A_CHILD_UNIT_AFTER = (r"(?![\s-]*(?:old|pregnant|gestation|along|ago|by dates|by scan|postpartum|post|after|since|"
+                           r"later|into|late|early|overdue|prem|premature|in hospital|on (?:the|a|my)|off|behind|away|"
+                           r"from|out|of)\b)")
+_HE_SHE_AGE: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(_HE_SHE + r"(\d{1,2})\b(?![\s-]*(?:years?|yrs?)[\s-]*old)(?:\s*(?:years?|yrs?))?\b"
+                + _NOT_AN_AGE + r"(?![\s-]*(?:o'?clock|am|pm|out of|of|points?|doses?|'|\"|to \d|or \d|and a half (?:hours|weeks|months)|in (?:line|the queue)|sugars?|inches|in\b|seconds?|secs?|hrs?|miles?|km|metres?|meters?|litres?|bottles?|cups?|glasses|nappies|feeds?|oz|stone))"), 1.0),
+    *((re.compile(_HE_SHE + r"(\d{1,2})[\s-]*" + unit + r"\b" + _NOT_A_CHILD_UNIT_AFTER), scale)
+      for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365))),
+)
+# A child word with the age straight after it and then a stop: "baby 6 weeks, temp 38.2", "son 9 months." (sixth
+# round). Never "baby 32 weeks" when a pregnancy is read (dropped below, as "the baby is 12 weeks").
+_CHILD_AGE_BARE: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(r"\b" + _CHILD + r"\s+(\d{1,2})[\s-]*" + unit + r"\b(?=\s*(?:[,.;:!?)]|$))"), scale)
+    for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365)))
+_AGE_PATTERNS = _AGE_PATTERNS + _HE_SHE_AGE + _CHILD_AGE_BARE
+_CHILD_UNIT_PATTERNS = _CHILD_UNIT_PATTERNS | frozenset(p for p, _ in _CHILD_AGE_BARE)
+_SHE_UNIT_PATTERNS = frozenset(p for p, scale in _HE_SHE_AGE if scale < 1)
+_ADULT_WOMAN = re.compile(r"\b(?:wife|partner|girlfriend|fianc[eé]e?|daughter-in-law|sister-in-law|midwife|bump)\b")
 # Age-group words when no number is given: (lowest, highest) plausible age in years.
 _AGE_WORDS: tuple[tuple[re.Pattern[str], tuple[float, float]], ...] = (
     (re.compile(r"\b(?:newborn|new-born|neonate|new baby)\b"), (0.0, 0.1)),
@@ -246,6 +375,11 @@ class Person:
                 "from_text": dict(self.from_text)}
 
 
+def _same_words(span: tuple[int, int] | None, spans: list[tuple[int, int]]) -> bool:
+    """Is the pregnancy read from the same words as a child's age ("my baby, 12 weeks", "she's 12 weeks")?"""
+    return span is not None and any(lo < span[1] and span[0] < hi for lo, hi in spans)
+
+
 def read_person(text: str, age: int | None = None, sex: str | None = None,
                 risk_factors: dict[str, Any] | None = None) -> Person:
     """Age, sex, pregnancy and risk factors from the inputs, completed from the text."""
@@ -253,6 +387,10 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     # An age typed as 0 means "under one": a range, so findings for under-3-months need the text's weeks.
     ages: list[float] = [float(age)] if age else []
     baby_weeks: list[float] = []  # "the baby is 12 weeks" may be a gestation when a pregnancy is read (below)
+    she_weeks: list[float] = []  # "she's 7 months" may be a gestation: said beside a wife or partner, or a pregnancy
+    baby_spans: list[tuple[int, int]] = []  # where those numbers stand
+    she_spans: list[tuple[int, int]] = []
+    pregnancy_span: tuple[int, int] | None = None
     for pattern, scale in _AGE_PATTERNS:
         for m in pattern.finditer(norm):
             value = float(m.group(1)) * scale
@@ -262,6 +400,10 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
                 ages.append(value)
                 if pattern in _CHILD_UNIT_PATTERNS and re.match(r"bab", m.group(0)):
                     baby_weeks.append(value)
+                    baby_spans.append((m.start(1), m.end()))
+                if pattern in _SHE_UNIT_PATTERNS and re.match(r"she", m.group(0)):
+                    she_weeks.append(value)
+                    she_spans.append((m.start(1), m.end()))
     age_range = (0.0, 1.0) if age == 0 else None
     for pattern, rng in _AGE_WORDS:
         if pattern.search(norm):
@@ -285,6 +427,8 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
         if hit is not None:
             factors[key] = True  # the text overrides a "no" on the form: safer
             from_text[key] = hit.group(0)
+            if key == "pregnant":
+                pregnancy_span = hit.span()
     if not factors.get("pregnant"):
         implied = _PREGNANCY_IMPLIED.search(norm)
         if implied is not None:
@@ -292,7 +436,14 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
             from_text["pregnant"] = implied.group(0)
     writer_only = frozenset(k for k in from_text if k in _PERSONAL_FACTORS and _said_of_writer_only(_RISK_TEXT[k], norm))
     if factors.get("pregnant") and baby_weeks:
-        ages = [a for a in ages if a not in baby_weeks]  # "pregnant, the baby is 12 weeks": not a baby's age
+        # "pregnant, the baby is 12 weeks": not a baby's age. But where the only sign of a pregnancy is that same number
+        # ("my baby, 12 weeks, fever", "baby 14 weeks, temp 38.2"), it may be either: both are kept, so that the
+        # findings for a young baby and for a pregnancy can both fire (independent check of round 6: the febrile
+        # 12-week-old was read as a pregnancy only, and lost the under-3-months emergency; NICE NG143).
+        if not _same_words(pregnancy_span, baby_spans):
+            ages = [a for a in ages if a not in baby_weeks]
+    if she_weeks and ((factors.get("pregnant") and not _same_words(pregnancy_span, she_spans)) or _ADULT_WOMAN.search(norm)):
+        ages = [a for a in ages if a not in she_weeks]  # "my wife, she's 7 months": perhaps her gestation
     return Person(ages=ages, age_range=age_range, sex=sex, risk_factors=factors, from_text=from_text,
                   writer_only=writer_only)
 
@@ -536,10 +687,13 @@ class AcuityIndex:
             if key in hits:
                 continue
             unless = self.unless[e.finding] if e.group == 0 else None
+            reading = _is_reading_phrase(phrase_words(e.phrase))
             for i, j in find_phrase(tok, phrase_words(e.phrase)):
                 start = tok.starts[i]
                 if is_negated(folded, start) or (unless and unless.explains(folded, tok, start, tok.ends[j])):
                     continue
+                if reading and not _LIMIT_WORDS.intersection(phrase_words(e.phrase)) and _no_fever_said(tok, i, j):
+                    continue  # "temperature under 38", "a normal temperature", "temp below 38" (sixth round)
                 hits[key] = folded[start:tok.ends[j]]
                 spans[key] = (start, tok.ends[j])
                 break

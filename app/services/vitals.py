@@ -103,6 +103,15 @@ _ON_OXYGEN = re.compile(r"\b(?:on (?:\d+ ?l(?:itres?)? (?:of )?)?(?:o2|oxygen)|o
 _NOT_OXYGEN = re.compile(r"\b(?:on (?:room )?air|ra)\b")
 
 
+# A limit or a normal temperature said before the number is not a reading of a fever (sixth round): "temperature
+# under 38C", "temp below 38 degrees", "less than 38.0", "not above 100.4F", "temperature normal at 37" (a value
+# read there would set the fever concept and the children's temperature limits).
+# "no less than 38.5" / "no lower than 38.5" are fevers (independent check of round 6).
+_TEMP_LIMIT_BEFORE = re.compile(
+    r"\b(?:under|below|beneath|(?<!no )(?<!not )(?:less|lower) than|no (?:higher|more) than|not (?:above|over|more than|higher than)|"
+    r"not|never (?:above|over))\s*(?:a |the )?$")
+
+
 def _temperature(value: float, unit: str | None) -> float | None:
     unit = (unit or "").lower()
     if unit.startswith("f") or (not unit and 93 <= value <= 110):
@@ -125,10 +134,11 @@ def vitals_from_text(text: str) -> dict[str, Any]:
                     break
     for m in _TEMP.finditer(norm):
         groups = [g for g in m.groups()]
+        at = next((m.start(k + 1) for k, g in enumerate(groups) if k % 2 == 0 and g), None)
         value = next((g for g in groups[0::2] if g), None)
         unit = next((g for g in groups[1::2] if g), None)
-        if value is None:
-            continue
+        if value is None or _TEMP_LIMIT_BEFORE.search(norm[max(0, at - 24):at]):
+            continue  # "temperature under 38C", "below 38 degrees": a limit, not a reading
         temp = _temperature(float(value), unit)
         if temp is not None:
             found["temperature_c"] = temp
@@ -239,6 +249,12 @@ def child_vitals_level(v: dict[str, Any], age: float) -> tuple[str | None, list[
             raise_to("emergency", f"temperature {t} C under 3 months")
         elif age < 0.5 and t >= 39:
             raise_to("urgent", f"temperature {t} C at 3-6 months")
+        elif age < 0.25 and t < 36:
+            # independent check of round 6: a low temperature in a young baby is a sign of serious infection
+            # (NICE NG51 sepsis: under 36C is a risk criterion in under 5s); "baby 6 weeks, temp 35.4" was routine
+            raise_to("emergency", f"temperature {t} C (low) under 3 months")
+        elif t < 36 and age < 5:
+            raise_to("urgent", f"temperature {t} C (low)")
         elif t < 35:
             raise_to("urgent", f"temperature {t} C (low)")
     return level, reasons

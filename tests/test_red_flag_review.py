@@ -354,6 +354,10 @@ SENTENCE_WIDE_REVIEWED = {
                                             "stops breathing in my sleep"},
     "optic_neuritis_signs": {"my cataract", "my cataracts", "cataracts", "glare from headlights", "glare from lights",
                              "headlights", "dazzled"},
+    # a faint after drink with one warning feature is urgent only; drink never cancels the emergency
+    # combinations (long QT, inherited heart disease, a trigger with a family history of sudden death)
+    "syncope_startle_or_exertion_wording": {"drunk", "after drinking", "been drinking"},
+    "syncope_family_sudden_death_wording": {"drunk"},
 }
 
 

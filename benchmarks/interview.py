@@ -28,6 +28,15 @@ Patient cards (``--data cards`` / ``cards-dev``: ``patient_cards_b.jsonl`` / ``p
 two separate authors who saw only the condition names) give the service the patient's opening
 complaint and answer from 15-19 facts the patient would tell if asked (positives and negatives).
 
+A matcher answers only when the facts use the knowledge base's words or meaning, so most answers
+were "don't know". ``--answers`` reads the answers of a simulated patient who read each card (a
+separate author who saw the card and the question, never the condition or the knowledge base:
+``training/heldout/patient_cards_b_answers.jsonl``); a question not in the table is answered by the
+matcher and written by ``--pending``, so the table can be completed and the run repeated:
+
+    python benchmarks/interview.py --data cards --answers training/heldout/patient_cards_b_answers.jsonl \
+        --pending /tmp/pending.jsonl
+
 The held-out sets (``training/heldout/unseen_wording.jsonl``, ``second_voice.jsonl``) are test
 sets: the method's constants were set from first principles and the one design choice (the
 tempering ALPHA, 0.5 or 1) was made on ``dev_wording.jsonl`` (``--data dev``). Do not tune on them.
@@ -90,7 +99,8 @@ def load_rows(path: Path, label_index: dict[str, str], limit: int | None) -> lis
             first = row["opening"].strip()
             rest = " ".join(_sentence(f) for f in row.get("facts") or [])
             rows.append({"text": f"{_sentence(first)} {rest}".strip(), "first": first, "rest": rest, "code": code,
-                         "age": row.get("age"), "sex": row.get("sex")})
+                         "age": row.get("age"), "sex": row.get("sex"), "id": row.get("id"),
+                         "opening": first, "facts": list(row.get("facts") or [])})
             continue
         rows.append({"text": row["text"], "code": code, "age": row.get("age"), "sex": row.get("sex")})
     if limit and limit < len(rows):
@@ -126,8 +136,22 @@ def hits(order: list[str], code: str) -> tuple[int, int]:
     return int(order[:1] == [code]), int(code in order[:3])
 
 
+def load_answers(paths: list[str]) -> dict[tuple[str, str], str]:
+    """Answers given by a simulated patient who read the card (see ``--answers``): (card id, question id) -> answer."""
+    table: dict[tuple[str, str], str] = {}
+    for path in paths:
+        for i, line in enumerate(Path(path).read_text().splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("answer") not in ("yes", "no", "unknown"):
+                raise SystemExit(f"{path}:{i}: answer {row.get('answer')!r} is not yes, no or unknown")
+            table[(row["card"], row["question"])] = row["answer"]
+    return table
+
+
 def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, max_questions: int,
-            details: list | None = None) -> dict:
+            details: list | None = None, answer_table: dict | None = None, pending: list | None = None) -> dict:
     import numpy as np
 
     from app.services import interview as iv
@@ -158,6 +182,7 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
     red_flag_questions = 0
     informative = moved_up = moved_down = 0  # cases with a yes/no answer; the right condition's rank after them
     chooser_s = 0.0
+    from_table = 0  # answers read from the simulated patient's table (--answers)
     for row, first, rest, r_first, r_full in zip(rows, firsts, rests, first_rank, full_rank, strict=True):
         code = row["code"]
         # The full text alone.
@@ -205,9 +230,14 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
                 break
             q = questions[0]
             f = kbf.findings[q["id"]]
+            key = (row.get("id"), q["id"])
             if f.kind == "red_flag":
                 red_flag_questions += 1
                 case.red_flags_asked += 1
+            if answer_table is not None and key in answer_table:
+                answer = answer_table[key]
+                from_table += 1
+            elif f.kind == "red_flag":
                 if f.flag_id and f.flag_id in rest_flags:
                     answer = "yes"
                 else:
@@ -219,6 +249,9 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
                     found = semantic.phrase_status(rest_folded, [fold(p).strip() for p in phrases if p])
                     st = found[0] if found else None
                 answer = {"present": "yes", "absent": "no"}.get(st, "unknown")
+            if answer_table is not None and key not in answer_table and pending is not None and row.get("id"):
+                pending.append({"card": row["id"], "question": q["id"], "text": q["text"],
+                                "opening": row.get("opening"), "facts": row.get("facts")})
             answers[answer] += 1
             given.append((q["id"], answer))
             case.pi = iv.update(case.pi, kbf.vector(q["id"], codes), answer, alpha)
@@ -274,7 +307,7 @@ def run_set(name: str, rows: list[dict], clf, diseases, alpha: float, semantic, 
         "mean_questions": round(sum(k * v for k, v in asked.items()) / total, 2) if total else 0.0,
         "answers": dict(answers), "red_flag_questions": red_flag_questions, "emergency_escalations": escalated,
         "informative_cases": informative, "label_moved_up": moved_up, "label_moved_down": moved_down,
-        "no_questions": dict(no_questions),
+        "no_questions": dict(no_questions), "answers_from_table": from_table,
         "seconds": {"model": round(model_s, 1), "choosing": round(chooser_s, 1),
                     "choosing_ms_per_question": round(1000 * chooser_s / max(1, sum(answers.values())), 2)},
     }
@@ -291,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-semantic", action="store_true", help="lexical red flags only (faster)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--details", help="write one JSON line per case (label, answers, ranks) to this file")
+    parser.add_argument("--answers", nargs="*", default=None,
+                        help="JSONL answers of a simulated patient who read each card ({card, question, answer}); "
+                             "questions not in them are answered by the matcher and listed by --pending")
+    parser.add_argument("--pending", help="write the questions the --answers files do not answer to this JSONL file")
     args = parser.parse_args(argv)
 
     from app.services import interview as iv
@@ -316,13 +353,19 @@ def main(argv: list[str] | None = None) -> int:
     label_index = kb.label_index()
     results = []
     details: list | None = [] if args.details else None
+    answer_table = load_answers(args.answers) if args.answers is not None else None
+    pending: list | None = [] if args.pending else None
     for name in args.data:
         path = SETS.get(name, Path(name))
         rows = load_rows(path, label_index, args.limit)
         results.append(run_set(name if name in SETS else path.name, rows, clf, diseases, alpha, semantic, max_q,
-                               details))
+                               details, answer_table, pending))
     if details is not None:
         Path(args.details).write_text("".join(json.dumps(d) + "\n" for d in details))
+    if pending is not None:
+        unique = {(p["card"], p["question"]): p for p in pending}
+        Path(args.pending).write_text("".join(json.dumps(p) + "\n" for p in unique.values()))
+        print(f"{len(unique)} questions not in the answer table written to {args.pending}", file=sys.stderr)
     if args.json:
         print(json.dumps({"model": str(model), "version": getattr(clf, "version", None), "results": results}, indent=2))
         return 0
@@ -339,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  questions asked per case: mean {r['mean_questions']}, distribution {r['questions_asked']}; "
               f"answers {r['answers']}; red-flag questions {r['red_flag_questions']}; "
               f"emergency escalations {r['emergency_escalations']}; no questions: {r['no_questions']}")
+        if r.get("answers_from_table"):
+            print(f"  answers read from the simulated patient's table: {r['answers_from_table']}")
         print(f"  cases with a yes or no answer: {r['informative_cases']}; the right condition moved up in "
               f"{r['label_moved_up']}, down in {r['label_moved_down']}")
         print(f"  time: model {r['seconds']['model']} s, choosing {r['seconds']['choosing_ms_per_question']} ms/question")

@@ -20,7 +20,7 @@ def current_is_valid(models_dir: str | Path) -> bool:
     return True
 
 
-# Sized for 355 conditions on 2 CPU cores: the 67-condition default (80 texts, 3 epochs, 80 tokens)
+# Sized for 355-374 conditions on 2 CPU cores: the 67-condition default (80 texts, 3 epochs, 80 tokens)
 # would take ~5x longer. Per-condition texts, epochs and length were cut to keep the first run
 # near 15 minutes (README "Measured" has the times and accuracies of this choice).
 DEFAULT_TEXTS_PER_CONDITION = 40

@@ -155,7 +155,7 @@ _TEMPERATURE_WORDS = frozenset({"temperature", "temp", "temps", "thermometer"})
 _LIMIT_WORDS = frozenset({"under", "below", "beneath", "normal", "normally"})
 _LIMIT_THAN = frozenset({"less", "lower", "higher", "more"})  # "less than 38", "no higher than 38"
 _AFTER_TEMPERATURE = frozenset({"is", "was", "of", "has", "been", "stayed", "stays", "remains", "remained", "reads",
-                                "read", "reading", "at", "been", "always", "still", "now", "im"})
+                                "read", "reading", "at", "always", "still", "now", "im"})
 
 
 _NOT_TEMPERATURE_UNITS = frozenset({"week", "weeks", "wks", "day", "days", "hour", "hours", "hrs", "minute", "minutes",

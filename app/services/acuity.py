@@ -245,6 +245,36 @@ def _no_fever_said(tok: Tokens, i: int, j: int) -> bool:
     return False
 
 
+
+# Round 8 (red-flag-author-15, needs an independent check): a fever phrase that ends on its temperature word ("has a
+# temperature", "got a temperature of") followed by a stated reading under 37.5 C (under 99.5 F) is not a fever: "my 8
+# week old has a temperature of 36.5" fired the infant fever finding. Phrases about a low temperature ("low
+# temperature", "temperature has dropped") or holding the number themselves ("temperature of 35") are never touched,
+# so a reading under 36 in a baby still fires its own emergency finding.
+_LOW_WORDS = frozenset({"low", "lower", "cold", "dropped", "dropping", "drop", "falling", "fell", "below", "under"})
+_DECIMAL = re.compile(r"(\d{2,3})(?:[.,](\d+))?")
+
+
+def _normal_reading_after(folded: str, tok: Tokens, phrase: tuple[str, ...], i: int, j: int) -> bool:
+    """Does a stated reading under 37.5 C / 99.5 F follow the fever phrase `phrase`, found at words i..j ("a
+    temperature of 36.5")?"""
+    words = tok.words[i:j + 1]
+    if _LOW_WORDS.intersection(phrase) or not any(w in _TEMPERATURE_WORDS for w in phrase):
+        return False
+    if words[-1] not in _TEMPERATURE_WORDS and words[-1] not in _AFTER_TEMPERATURE:
+        return False
+    k = j + 1
+    while k < len(tok.words) and not tok.broken[k] and tok.words[k] in _AFTER_TEMPERATURE | {"about", "around"} and k - j <= 3:
+        k += 1
+    if k >= len(tok.words) or tok.broken[k] or not tok.words[k][:1].isdigit():
+        return False
+    m = _DECIMAL.match(folded, tok.starts[k])
+    if m is None:
+        return False
+    value = float(m.group(1) + ("." + m.group(2) if m.group(2) else ""))
+    return 30 <= value < 37.5 or 86 <= value < 99.5
+
+
 # -- who the description is about ----------------------------------------------------------------
 
 # Who a baby's age in weeks or months belongs to ("my son is 12 weeks"): a child, never "my wife is 12 weeks".
@@ -694,6 +724,8 @@ class AcuityIndex:
                     continue
                 if reading and not _LIMIT_WORDS.intersection(phrase_words(e.phrase)) and _no_fever_said(tok, i, j):
                     continue  # "temperature under 38", "a normal temperature", "temp below 38" (sixth round)
+                if reading and _normal_reading_after(folded, tok, phrase_words(e.phrase), i, j):
+                    continue  # "has a temperature of 36.5" (round 8)
                 hits[key] = folded[start:tok.ends[j]]
                 spans[key] = (start, tok.ends[j])
                 break

@@ -31,7 +31,8 @@ complaint and answer from 15-19 facts the patient would tell if asked (positives
 A matcher answers only when the facts use the knowledge base's words or meaning, so most answers
 were "don't know". ``--answers`` reads the answers of a simulated patient who read each card (a
 separate author who saw the card and the question, never the condition or the knowledge base:
-``training/heldout/patient_cards_b_answers.jsonl``); a question not in the table is answered by the
+``training/heldout/patient_cards_b_answers.jsonl``; ``patient_cards_a_answers.jsonl`` for the design
+cards, one round); a question not in the table is answered by the
 matcher and written by ``--pending``, so the table can be completed and the run repeated:
 
     python benchmarks/interview.py --data cards --answers training/heldout/patient_cards_b_answers.jsonl \

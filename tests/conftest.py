@@ -452,3 +452,22 @@ def open_disease_editor(page, name: str) -> int:
     page.locator("a[href*='/admin/diseases/']").filter(has_text=re.compile(name, re.I)).first.click()
     page.wait_for_url(re.compile(r"/admin/diseases/\d+$"))
     return int(page.url.rsplit("/", 1)[1])
+
+
+# -- red-flag review helpers (tests/test_red_flag_review*.py) --------------------------------------
+
+def fired_ids(text: str, **kw) -> set[str]:
+    """Ids of the red-flag findings that fire on `text` (words only: no served model)."""
+    from app.services.triage import triage
+
+    return {f.get("id") for f in triage(text, **kw).red_flags}
+
+
+def check_level(text: str, expected: str, finding: str | None = None, **kw) -> None:
+    """`text` triages to `expected`, and `finding` (when given) is among the reasons."""
+    from app.services.triage import triage
+
+    result = triage(text, **kw)
+    assert result.level == expected, (text, result.reasons)
+    if finding:
+        assert finding in {f.get("id") for f in result.red_flags}, (text, result.reasons)

@@ -7,6 +7,7 @@ the scope of `unless`, through the matcher by meaning too.
 from __future__ import annotations
 
 import pytest
+from conftest import fired_ids as ids
 
 from app.services.acuity import (
     SENTENCE_WIDE_CONCEPT,
@@ -21,10 +22,6 @@ from app.services.acuity import (
 from app.services.semantic import SemanticIndex
 from app.services.triage import triage
 from knowledge.flag_library import FlagLibrary
-
-
-def ids(text: str, **kw) -> set[str]:
-    return {f.get("id") for f in triage(text, **kw).red_flags}
 
 
 def level(text: str, **kw) -> str:

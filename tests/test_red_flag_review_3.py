@@ -14,23 +14,13 @@ false positives found by meaning, through the matcher by meaning with the real e
 from __future__ import annotations
 
 import pytest
+from conftest import check_level as check
+from conftest import fired_ids as ids
 
 from app.services.acuity import AcuityIndex, default_acuity_index, present_from_text, read_person
 from app.services.semantic import SemanticIndex
 from app.services.triage import triage
 from knowledge.flag_library import FlagLibrary
-
-
-def ids(text: str, **kw) -> set[str]:
-    return {f.get("id") for f in triage(text, **kw).red_flags}
-
-
-def check(text: str, expected: str, finding: str | None = None) -> None:
-    result = triage(text)
-    assert result.level == expected, (text, result.reasons)
-    if finding:
-        assert finding in {f.get("id") for f in result.red_flags}, (text, result.reasons)
-
 
 BP_FINDINGS = {"pregnancy_severe_hypertension", "pregnancy_raised_blood_pressure", "postnatal_severe_hypertension",
                "postnatal_raised_blood_pressure", "pregnancy_raised_bp_with_symptoms"}

@@ -17,21 +17,11 @@ through the function the triage service calls (``triage.triage``, words only).
 from __future__ import annotations
 
 import pytest
+from conftest import check_level as check
+from conftest import fired_ids as ids
 
 from app.services.acuity import default_acuity_index, present_from_text, read_person
 from app.services.triage import triage
-
-
-def ids(text: str, **kw) -> set[str]:
-    return {f.get("id") for f in triage(text, **kw).red_flags}
-
-
-def check(text: str, expected: str, finding: str | None = None, **kw) -> None:
-    result = triage(text, **kw)
-    assert result.level == expected, (text, result.reasons)
-    if finding:
-        assert finding in {f.get("id") for f in result.red_flags}, (text, result.reasons)
-
 
 BP_FINDINGS = {"pregnancy_severe_hypertension", "pregnancy_raised_blood_pressure", "postnatal_severe_hypertension",
                "postnatal_raised_blood_pressure", "pregnancy_raised_bp_with_symptoms",

@@ -18,22 +18,12 @@ Each change is tested both ways, through the function the triage service calls (
 from __future__ import annotations
 
 import pytest
+from conftest import check_level as check
+from conftest import fired_ids as ids
 
 from app.services.acuity import default_acuity_index, read_person
 from app.services.triage import triage
 from app.services.vitals import vitals_from_text
-
-
-def ids(text: str, **kw) -> set[str]:
-    return {f.get("id") for f in triage(text, **kw).red_flags}
-
-
-def check(text: str, expected: str, finding: str | None = None, **kw) -> None:
-    result = triage(text, **kw)
-    assert result.level == expected, (text, result.reasons)
-    if finding:
-        assert finding in {f.get("id") for f in result.red_flags}, (text, result.reasons)
-
 
 FEVER_FINDINGS = {"fever_infant_under_3m", "fever_baby", "fever_infant_under_3m_reading_wording"}
 

@@ -15,13 +15,9 @@ not development-set cases.
 from __future__ import annotations
 
 import pytest
+from conftest import fired_ids as ids
 
 from app.services.triage import triage
-
-
-def ids(text: str) -> set[str]:
-    return {f.get("id") for f in triage(text).red_flags}
-
 
 CASES_FIRE = {
     "cardiac_chest_pain_lay_wording": [

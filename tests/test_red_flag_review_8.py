@@ -7,13 +7,9 @@ Each change is checked both ways through ``triage.triage`` (words only).
 from __future__ import annotations
 
 import pytest
+from conftest import fired_ids as ids
 
 from app.services.triage import triage
-
-
-def ids(text: str) -> set[str]:
-    return {f.get("id") for f in triage(text).red_flags}
-
 
 CASES_FIRE = {
     "tarry_stool_faint_despite_iron": [

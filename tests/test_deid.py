@@ -217,6 +217,7 @@ def test_delete_account_pseudonymises_audit_rows_and_scrubs_the_persons_text(app
     db.session.commit()
     c = client_for(app, me)
     assert c.post("/auth/profile/export").status_code == 200
+    assert db.session.scalar(db.select(AuditEvent.ip).where(AuditEvent.action == "user.data_export"))
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.actor_email == old_email)) >= 3
 
@@ -230,6 +231,7 @@ def test_delete_account_pseudonymises_audit_rows_and_scrubs_the_persons_text(app
     assert alias.startswith("pseudonym:") and "jane" not in alias
     mine = [e for e in events if e.actor_id == me.id and e.action != "user.delete"]
     assert len(mine) >= 3 and {e.actor_email for e in mine} == {alias}
+    assert {e.ip for e in mine} == {None}  # their addresses are erased with their e-mail
     cid = deid.case_id(own.id)
     (export,) = [e for e in events if e.action == "user.data_export"]
     assert export.details["assessments"] == [cid]

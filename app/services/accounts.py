@@ -452,6 +452,7 @@ def _pseudonymise_audit_of(user: User, old_email: str, diagnosis_ids: list[int])
     The person's own rows get a salted hash instead of the e-mail (the same hash in every row,
     so the trail still reads as one actor), and the ids of their assessments in those rows
     (created / read / listed / exported) become the salted case ids of the de-identified export.
+    Their IP addresses are erased: an address identifies the person as well as the e-mail did.
     Audit rows are append-only for the application (models/audit.py refuses ORM updates); this
     is the one sanctioned rewrite, done with direct UPDATE statements.
     """
@@ -483,4 +484,4 @@ def _pseudonymise_audit_of(user: User, old_email: str, diagnosis_ids: list[int])
                 values["details"] = new
         if values:
             db.session.execute(update(AuditEvent).where(AuditEvent.id == event_id).values(**values))
-    db.session.execute(update(AuditEvent).where(mine).values(actor_email=alias))
+    db.session.execute(update(AuditEvent).where(mine).values(actor_email=alias, ip=None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from conftest import check_level, fired_ids
 
 from app.services.triage import find_affirmed, is_negated, normalise, phrase_pattern, self_care_not_enough, triage
 
@@ -154,6 +155,11 @@ def test_condition_urgency_combines_top_and_probable():
     ("cough for a few weeks now", "a few weeks"),
     ("warts on my hands for 2 years", "2 years"),
     ("paracetamol doesn't touch it", "doesn't touch it"),
+    # round 9: clinical shorthand for months and weeks, and treatment that has not worked
+    ("atopic eczema flaring over the last 2/12", "2/12"),
+    ("cough 4/52, otherwise well", "4/52"),
+    ("flaring despite regular emollients", "despite regular emollients"),
+    ("slowly enlarging despite 2 weeks of clotrimazole", "despite 2 weeks of clotrimazole"),
 ])
 def test_self_care_that_is_not_enough_is_read(text, words):
     assert self_care_not_enough(normalise(text)) == words
@@ -164,6 +170,8 @@ def test_self_care_that_is_not_enough_is_read(text, words):
     "at 28 weeks, heartburn", "Mum (84 years) has a cold", "I'm 70 years old with a cold", "cold for 3 days",
     "sore throat for a week", "had the same 2 years ago and it went", "my 18 month old", "see the nurse in 3 weeks",
     "paracetamol helps", "it hasn't lasted 3 weeks", "every 4-5 days",
+    "seen on 3/12/2025 with a cold", "cough 2/52", "4/12 baby with a cold", "baby aged 4/12 with a rash",
+    "had one 3/12 ago", "went to work despite the pain",
 ])
 def test_ages_stages_and_short_spans_are_not_persistence(text):
     assert self_care_not_enough(normalise(text)) is None
@@ -231,3 +239,42 @@ def test_common_wordings_of_a_recent_birth_reach_the_postnatal_findings(text):
 def test_a_birth_long_ago_is_not_postnatal():
     assert triage("had my baby 6 months ago, BP 150/95 and a headache from work stress", age=30,
                   sex="female").level != "emergency"
+
+
+# -- round 9: readers that the development set showed wrong -------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "i took a load of aspirin about 3 hours ago, maybe 30 of them",
+    "27M, took approx 40 x amitriptyline 25 mg about 1 h ago",
+    "swallowed roughly 25 sertraline tablets",
+])
+def test_a_tablet_count_in_other_word_orders_is_an_overdose(text):
+    assert "tablet_count_overdose" in fired_ids(text)
+
+
+@pytest.mark.parametrize("text", [
+    "took 2 paracetamol for my headache", "I took my tablets this morning, about 12 of them are left in the box",
+])
+def test_small_or_leftover_counts_are_not_an_overdose(text):
+    assert "tablet_count_overdose" not in fired_ids(text)
+
+
+def test_nobody_else_being_pregnant_is_not_a_pregnancy():
+    from app.services.acuity import read_person
+
+    assert "pregnant" not in read_person("My 4 year old has a lacy rash. Nobody at home is pregnant.").risk_factors
+    assert "pregnant" not in read_person("rash on his cheeks, no-one in the house is pregnant").risk_factors
+    assert read_person("I am pregnant and nobody has looked at my rash").risk_factors.get("pregnant")
+    check_level("I am 20 weeks pregnant and nobody has looked at my new rash yet", "urgent", "new_rash_in_pregnancy")
+
+
+@pytest.mark.parametrize("text", ["legs arent weak", "it wasnt sudden", "they werent blue", "i hadnt fainted"])
+def test_negation_without_apostrophes(text):
+    assert is_negated(normalise(text), len(normalise(text)) - 4)
+
+
+def test_a_clause_saying_nappies_are_wet_never_means_dry_nappies():
+    from app.services.semantic import compatible
+
+    assert not compatible("lots of wet nappies", "dry nappies")
+    assert compatible("her nappies have been dry since this morning", "dry nappies")

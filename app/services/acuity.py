@@ -573,7 +573,8 @@ def _pregnancy_read(pattern: re.Pattern[str], norm: str) -> re.Match[str] | None
     test that is plainly a pregnancy test."""
     negative = [m.span() for m in _NEGATIVE_PREGNANCY_TEST.finditer(norm)]
     for m in pattern.finditer(norm):
-        if is_negated(norm, m.start()) or any(a <= m.start() < b for a, b in negative):
+        if (is_negated(norm, m.start()) or any(a <= m.start() < b for a, b in negative)
+                or _NOBODY_PREGNANT.search(norm[clause_start(norm, m.start()):m.start()])):
             continue
         return m
     # A negative test and then a positive one ("negative pregnancy test last week but now positive", "a negative test and
@@ -593,6 +594,11 @@ def _pregnancy_read(pattern: re.Pattern[str], norm: str) -> re.Match[str] | None
     if _TEST_CONTEXT.search(norm) and not _OTHER_TEST.search(norm):
         return find_affirmed(_BARE_POSITIVE_TEST, norm)
     return None
+
+
+# "Nobody at home is pregnant", "no-one in the house is pregnant" (round 9: a 4-year-old's slapped cheek was read as
+# a rash in pregnancy). Only here: as a general negation cue "nobody has looked at my rash" would deny the rash.
+_NOBODY_PREGNANT = re.compile(r"\b(?:nobody|no-one|no one|none of us)\b(?:\s+[\w']+){0,4}\s+(?:is|are|was|were)\s*$")
 
 
 # Sickness that only a pregnancy has (independent check of the fourth round): "I have hyperemesis, vomiting 15 times a
@@ -777,9 +783,19 @@ class AcuityIndex:
         return span is not None and _said_of_another(folded, tok, *span)
 
 
+_DRUG_WORDS = (r"(?:tablets?|pills?|paracetamol|co-?codamol|codeine|ibuprofen|aspirin|capsules?|antidepressants?|"
+               # round 9: named drugs often taken in overdose ("took approx 40 x amitriptyline 25 mg")
+               r"amitriptyline|nortriptyline|sertraline|citalopram|fluoxetine|mirtazapine|venlafaxine|diazepam|zopiclone|"
+               r"tramadol|morphine|oxycodone|quetiapine|olanzapine|lithium|propranolol|naproxen|dihydrocodeine|"
+               r"sleeping tablets|painkillers|iron tablets)")
 _TABLET_COUNT = re.compile(
-    r"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked)\s+(?:about |around |like |maybe |over |at least |all )?(\d{1,3})\s+"
-    r"(?:[\w'-]+\s+){0,3}?(?:tablets?|pills?|paracetamol|co-?codamol|codeine|ibuprofen|aspirin|capsules?|antidepressants?)\b")
+    r"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked)\s+(?:about |around |like |maybe |over |at least |all |"
+    r"approx\.? |approximately |roughly |nearly |almost |up to |possibly |perhaps |probably )?(\d{1,3})\s*(?:x\s+)?"
+    r"(?:[\w'-]+\s+){0,3}?" + _DRUG_WORDS + r"\b"
+    # the count after the drug: "took a load of aspirin about 3 hours ago, maybe 30 of them" (round 9)
+    r"|\b(?:took|taken|swallowed|downed|necked)\b[^.!?]{0,60}?\b" + _DRUG_WORDS + r"\b[^.!?]{0,50}?"
+    r"\b(?:maybe |about |around |like |over |at least |approx\.? |roughly |nearly |almost )?(\d{1,3})\s+of (?:them|those)\b"
+    r"(?!\s+(?:are |were |is )?(?:left|remaining|remain|still|in the|missing))")
 OVERDOSE_TABLETS = 10
 
 
@@ -959,7 +975,7 @@ def present_from_text(text: str) -> dict[str, str]:
     norm = normalise(text)
     found: dict[str, str] = {}
     for m in _TABLET_COUNT.finditer(norm):
-        if int(m.group(1)) >= OVERDOSE_TABLETS:
+        if int(m.group(1) or m.group(2)) >= OVERDOSE_TABLETS:
             found["large_tablet_count"] = m.group(0)
             break
     for m in _NO_URINE_FOR.finditer(norm):

@@ -87,9 +87,10 @@ _STOP = frozenset(
 # clause that does not say so ("feeding well", "passing urine normally"); a phrase with a discriminator of
 # intensity or onset ("sudden", "severe", "worst") needs one in the clause, and a clause that calls it
 # mild never meets it ("a mild headache" is not "severe headache"). Word classes, not tuned examples.
+# "dry" says something is missing too (round 9: "lots of wet nappies" was read as "dry nappies").
 _LACK = re.compile(r"\b(?:not|no|never|can't|cant|cannot|unable|couldn't|won't|wont|isn't|hasn't|haven't|doesn't|"
                    r"don't|didn't|absent|barely|hardly|without|stopped|lost|loss|less|fewer|little|none|nothing|"
-                   r"reduced|weak(?:er)?|faint(?:er)?|poor(?:ly)?|pulseless|unresponsive|floppy)\b")
+                   r"reduced|weak(?:er)?|faint(?:er)?|poor(?:ly)?|pulseless|unresponsive|floppy|dry)\b")
 _INTENSE = re.compile(r"\b(?:sudden(?:ly)?|severe(?:ly)?|terrible|worst|agony|agonising|agonizing|excruciating|"
                       r"unbearable|crushing|heavy|heavily|massive|extreme(?:ly)?|awful|horrendous|intense|"
                       r"out of nowhere|all of a sudden|came on fast|very bad|really bad|at rest|constant|spreading|"

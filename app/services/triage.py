@@ -48,7 +48,7 @@ _CLAUSE_BREAK = re.compile(
 _NEGATION_CUE = re.compile(
     r"\b(?:no|not|never|without|denies|denied|deny|denying|none|nor|neither|negative for|free of|"
     r"absence of|ruled out|don't|dont|doesn't|doesnt|didn't|didnt|haven't|havent|hasn't|hasnt|"
-    r"hadn't|isn't|isnt|aren't|wasn't|weren't)\b"
+    r"hadn't|hadnt|isn't|isnt|aren't|arent|wasn't|wasnt|weren't|werent|ain't|aint)\b"
 )
 # Cue words that do not negate what follows ("can not breathe", "no idea why", "not able to").
 _FALSE_CUE_BEFORE = re.compile(r"\b(?:can|could|cannot)\s*$")
@@ -170,6 +170,8 @@ _WEEKS_3_PLUS = r"(?:(?:[3-9]|\d\d)\s*(?:weeks?|wks?)|(?:three|four|five|six|sev
 PERSISTENT = re.compile(
     r"(?<![\w-])(?:" + _AMOUNT + r"\s*" + _LONG_UNIT + r"|" + _WEEKS_3_PLUS + r"|a month|a year|months|years|ages)"
     r"(?!\s*(?:old|of age|of pregnancy|pregnant|gestation|along|postpartum|postnatal|ago)\b)(?![\w-])"
+    # clinical shorthand (round 9): "2/12" months, "4/52" weeks (3 or more), not a date ("3/12/2025")
+    r"|(?<![\w/.])(?:\d{1,2}/12|(?:[3-9]|[1-4]\d)/52)(?![\w/.])(?!\s*(?:ago|old|baby|infant|boy|girl|son|daughter|child|male|female|m|f)\b)"
 )
 # What is said of a time span that is an age or a stage, not how long the problem has lasted.
 _SPAN_IS_AGE = re.compile(r"(?:\b(?:i'm|im|i am|he's|hes|she's|shes|he is|she is|is|was|aged|age|at|by|baby|son|daughter|"
@@ -181,6 +183,10 @@ SELF_CARE_FAILED = re.compile(
     r"cutting it|touch(?:ed|ing|es)? it|shift(?:ed|ing)? it|clear(?:ed|ing)? it|made (?:a|any) difference))\b"
     r"|\btried (?:all|everything|loads|lots|every)\b|\bno better\b|\bnot getting better\b|\bkeeps? coming back\b"
     r"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) time (?:this|in)\b"
+    # "flaring despite regular emollients", "enlarging despite 2 weeks of clotrimazole" (round 9)
+    r"|\bdespite (?:[\w-]+\s+){0,4}?(?:treatment|treating|creams?|emollients?|ointments?|moisturis\w+|tablets|drops|"
+    r"sprays?|courses?|antibiotics|antifungals?|antihistamines?|painkillers|paracetamol|ibuprofen|medication|medicines?|"
+    r"using|taking|trying|applying|otc|over the counter|\w+azole|\w+sone)\b"
 )
 
 

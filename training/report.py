@@ -102,7 +102,9 @@ def model_card(metrics: dict, resolved: dict, label_names: list[str], label_code
         _blend_line(metrics.get("embedding_blend")),
         f"- training time: {metrics.get('train_seconds', 0):.0f} s of training, {metrics.get('total_seconds', 0):.0f} s in total"
         f" on {metrics.get('device')} ({metrics.get('torch_threads')} threads, world size {metrics.get('world_size')});"
-        " timings are noisy on a shared machine",
+        " timings are noisy on a shared machine"
+        + ("; by step: " + ", ".join(f"{k} {v:.0f} s" for k, v in metrics["step_seconds"].items())
+           if metrics.get("step_seconds") else ""),
         "",
         "## Data",
         "",

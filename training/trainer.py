@@ -237,28 +237,38 @@ def _train(cfg: TrainConfig, ctx, t0: float) -> RunResult:
     seed_everything(cfg.seed)
     say = print if ctx.is_main else (lambda *a, **k: None)
 
-    data = load_data(cfg, say)
-    net = build_network(cfg, data, ctx)
+    steps: dict[str, float] = {}  # wall seconds of each step: where a run's time goes (issue 12's budget)
+
+    def timed(name: str, fn, *args):
+        start = time.time()
+        out = fn(*args)
+        steps[name] = round(time.time() - start, 1)
+        return out
+
+    data = timed("data", load_data, cfg, say)
+    net = timed("network", build_network, cfg, data, ctx)
     opt = make_optimisation(cfg, net, ctx)
     loop = resume_or_start(cfg, opt, ctx, say)
-    loop = train_loop(cfg, data, net, opt, loop, ctx, say)
+    loop = timed("training", train_loop, cfg, data, net, opt, loop, ctx, say)
     if (loop.ckpt_dir / BEST_FILE).is_file():
         net.model.load_state_dict(torch.load(loop.ckpt_dir / BEST_FILE, map_location="cpu", weights_only=False)["model"])
     ctx.barrier()
     if not ctx.is_main:
         return RunResult(Path(cfg.output), "", {}, time.time() - t0, loop.history)
 
-    ev = evaluate(cfg, data, net, ctx)
-    blend = choose_embedding_blend(cfg, data, net, ev, say)
+    ev = timed("evaluation", evaluate, cfg, data, net, ctx)
+    blend = timed("embedding blend", choose_embedding_blend, cfg, data, net, ev, say)
     metrics = split_metrics(data, ev, blend)
     version = new_version()
     metrics.update(run_summary(cfg, data, ev, blend, loop, ctx, version, time.time() - t0))
+    metrics["step_seconds"] = dict(steps)
     resolved = resolved_config(cfg, data, ev, version)
-    artifact = write_run_artifact(cfg, data, net, ev, blend, metrics, resolved, version, say)
+    artifact = timed("artifact and ONNX", write_run_artifact, cfg, data, net, ev, blend, metrics, resolved, version, say)
     if not cfg.keep_checkpoints:
         shutil.rmtree(loop.ckpt_dir, ignore_errors=True)
     if not cfg.model.tiny:
-        _calibrate_scope(artifact, say)
+        timed("out-of-scope threshold", _calibrate_scope, artifact, say)
+    say("time by step: " + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items()))
     return RunResult(artifact, version, metrics, time.time() - t0, loop.history)
 
 

@@ -179,6 +179,9 @@ def test_train_writes_a_complete_artifact(models_dir, artifact):
     assert metrics["splits"]["unseen_wording"]["n"] == 8
     assert metrics["class_balance"]["train"]["J00"] > 0
     assert len(metrics["history"]) == 2
+    steps = metrics["step_seconds"]  # where the time went, step by step
+    assert list(steps) == ["data", "network", "training", "evaluation", "embedding blend"]
+    assert all(v >= 0 for v in steps.values()) and steps["training"] <= metrics["total_seconds"]
 
     card = (artifact / "MODEL_CARD.md").read_text()
     for words in ("Intended use", "unseen wording", "Limits", "sha256", cfg["knowledge_base"]["sha256"]):

@@ -278,3 +278,18 @@ def test_a_clause_saying_nappies_are_wet_never_means_dry_nappies():
 
     assert not compatible("lots of wet nappies", "dry nappies")
     assert compatible("her nappies have been dry since this morning", "dry nappies")
+
+
+@pytest.mark.parametrize("text, weeks", [("29F primip at 35+4 wk, malaise and vomiting", "35+4 wk"),
+                                         ("28+2 weeks, headache and swollen face", "28+2 weeks")])
+def test_a_clinical_gestation_with_days_is_a_pregnancy_of_that_stage(text, weeks):
+    from app.services.acuity import present_from_text, read_person
+
+    assert read_person(text).risk_factors.get("pregnant")
+    assert present_from_text(text).get("pregnancy_16_weeks_or_more") == weeks
+
+
+def test_a_baby_born_at_a_gestation_is_not_a_pregnancy():
+    from app.services.acuity import read_person
+
+    assert "pregnant" not in read_person("baby born at 35+4 wk, now 3 days old and feeding well").risk_factors

@@ -97,7 +97,7 @@ _INTENSE = re.compile(r"\b(?:sudden(?:ly)?|severe(?:ly)?|terrible|worst|agony|ag
                       r"rapid(?:ly)?|fast|quickly|collapsed?|soaking|pouring|gushing|lots? of|loads of)\b")
 _MILD = re.compile(r"\b(?:mild(?:ly)?|slight(?:ly)?|a (?:little )?bit|minor|occasional(?:ly)?|niggl\w*|"
                    r"normal(?:ly)?|fine|well|ok|okay|usual|palpable|gradual(?:ly)?|on exertion|exertional|"
-                   r"helps|helped|better|settl\w+|improv\w+|resolv\w+|went away|gone away)\b")
+                   r"helps|helped|better|settl\w+|improv\w+|resolv\w+|went away|gone away|painless|pain[- ]free)\b")
 
 
 def compatible(chunk: str, phrase: str) -> bool:

@@ -293,3 +293,11 @@ def test_a_baby_born_at_a_gestation_is_not_a_pregnancy():
     from app.services.acuity import read_person
 
     assert "pregnant" not in read_person("baby born at 35+4 wk, now 3 days old and feeding well").risk_factors
+
+
+@pytest.mark.parametrize("text, pregnant", [("28F, home UPT positive, mild LIF ache", True), ("positive UPT today", True),
+                                            ("UPT negative, LIF ache", False)])
+def test_a_urine_pregnancy_test_in_clinical_shorthand_is_read(text, pregnant):
+    from app.services.acuity import read_person
+
+    assert bool(read_person(text).risk_factors.get("pregnant")) is pregnant

@@ -361,7 +361,7 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
         r"(?<![\w'])(?:pregnant|pregnancy|weeks? gestation|gestational|expecting a baby|expecting twins|missed (?:my |a |her )?periods?|"
         r"periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive pregnancy test|antenatal|primigravida|g\dp\d|(?<!born at )(?<!delivered at )(?<!born )\d+ ?\+ ?\d ?(?:weeks?|wks?)|"
         # a test that is plainly a pregnancy test (fourth round): "preg test", "clearblue", "two lines on the test"
-        r"(?:preg|pg|hpt) tests?|(?:positive|pos) (?:hpt|preg)|clearblue|first response test|bfp|(?:positive|raised|rising) (?:beta |serum |blood |urine )?hcg|hcg (?:is |was |test |came back |levels? (?:is |are |was )?)?(?:positive|raised|rising)|"
+        r"(?:preg|pg|hpt) tests?|(?:positive|pos) (?:hpt|preg|upt)|upt (?:is |was )?(?:positive|pos|\+ ?ve)|clearblue|first response test|bfp|(?:positive|raised|rising) (?:beta |serum |blood |urine )?hcg|hcg (?:is |was |test |came back |levels? (?:is |are |was )?)?(?:positive|raised|rising)|"
         r"(?:two|2) (?:pink |blue |faint )?lines on (?:a|my|the) (?:\w+ )?test|faint (?:second )?line on (?:a|my|the) test|"
         r"test (?:says|said|shows|showed) (?:i'm |im |i am )?pregnant|pregnant on (?:a|my|the) test|"
         # clinical gestation: "8/40", "36+2/40" (not "140/40", "20/40 vision", "30/40 on the test"), "8 weeks by dates"

@@ -471,3 +471,32 @@ def check_level(text: str, expected: str, finding: str | None = None, **kw) -> N
     assert result.level == expected, (text, result.reasons)
     if finding:
         assert finding in {f.get("id") for f in result.red_flags}, (text, result.reasons)
+
+
+# A review's gap table: {gap: (level, {finding ids}, [firing sentences], [benign look-alikes])}.
+
+def gap_cases(gaps: dict) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(firing, quiet) (gap, sentence) pairs of a gap table, checked to hold two of each per gap."""
+    from app.services.triage import LEVELS
+
+    for gap, (level, findings, fire, quiet) in gaps.items():
+        assert level in LEVELS and findings and len(fire) >= 2 and len(quiet) >= 2, gap
+    return ([(g, t) for g, (_l, _f, fire, _q) in gaps.items() for t in fire],
+            [(g, t) for g, (_l, _f, _fire, quiet) in gaps.items() for t in quiet])
+
+
+def check_gap_fires(gaps: dict, gap: str, text: str) -> None:
+    """The sentence reaches the gap's level through one of the gap's findings."""
+    level, findings, _fire, _quiet = gaps[gap]
+    check_level(text, level)
+    assert fired_ids(text) & findings, (gap, text)
+
+
+def check_gap_quiet(gaps: dict, gap: str, text: str) -> None:
+    """The benign look-alike stays below the gap's level and fires none of its findings."""
+    from app.services.triage import LEVELS, triage
+
+    level, findings, _fire, _quiet = gaps[gap]
+    result = triage(text)
+    assert LEVELS.index(result.level) > LEVELS.index(level), (gap, text, result.reasons)
+    assert not (fired_ids(text) & findings), (gap, text, result.reasons)

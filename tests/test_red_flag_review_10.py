@@ -10,10 +10,10 @@ it. None of the texts is a development-set case.
 from __future__ import annotations
 
 import pytest
-from conftest import check_level
+from conftest import check_gap_fires, check_gap_quiet, gap_cases
 from conftest import fired_ids as ids
 
-from app.services.triage import LEVELS, triage
+from app.services.triage import triage
 
 # gap: (level, findings of which one must fire, firing sentences, benign look-alikes that must stay below the level)
 GAPS: dict[str, tuple[str, set[str], list[str], list[str]]] = {
@@ -156,29 +156,17 @@ GAPS: dict[str, tuple[str, set[str], list[str], list[str]]] = {
          "off my food with a cold, a bit lightheaded"]),
 }
 
-FIRE_CASES = [(g, t) for g, (_l, _f, fire, _q) in GAPS.items() for t in fire]
-QUIET_CASES = [(g, t) for g, (_l, _f, _fire, quiet) in GAPS.items() for t in quiet]
-
-
-def test_every_gap_has_cases_both_ways():
-    for gap, (level, findings, fire, quiet) in GAPS.items():
-        assert level in LEVELS and findings, gap
-        assert len(fire) >= 2 and len(quiet) >= 2, gap
+FIRE_CASES, QUIET_CASES = gap_cases(GAPS)  # also checks two of each per gap
 
 
 @pytest.mark.parametrize("gap,text", FIRE_CASES)
 def test_the_gap_reaches_its_level(gap, text):
-    level, findings, _fire, _quiet = GAPS[gap]
-    check_level(text, level)
-    assert ids(text) & findings, (gap, triage(text).reasons)
+    check_gap_fires(GAPS, gap, text)
 
 
 @pytest.mark.parametrize("gap,text", QUIET_CASES)
 def test_a_benign_look_alike_stays_below_the_level(gap, text):
-    level, findings, _fire, _quiet = GAPS[gap]
-    result = triage(text)
-    assert LEVELS.index(result.level) > LEVELS.index(level), (gap, text, result.reasons)
-    assert not (ids(text) & findings), (gap, text, result.reasons)
+    check_gap_quiet(GAPS, gap, text)
 
 
 # Denied words never fire (NegEx): each new finding's key words said as absent.

@@ -356,10 +356,12 @@ _MALE = re.compile(r"\b(?:man|men|male|gentleman|he|his|him|dad|father|husband|b
 _PREGNANCY_IMPLIED = re.compile(
     r"(?<![\w'])(?:waters (?:have )?(?:broken|broke|gone)|fetal movements?|felt (?:the|my) baby move|"
     r"baby(?:'s)? (?:is )?(?:moving|move|movements?|kicks?|kicking))(?![\w'])")
+# A gestation said of a birth ("born at 35+4 wk") is not a pregnancy now (round 9).
+_NOT_BIRTH = r"(?<!born at )(?<!delivered at )(?<!born )"
 _RISK_TEXT: dict[str, re.Pattern[str]] = {
     "pregnant": re.compile(
         r"(?<![\w'])(?:pregnant|pregnancy|weeks? gestation|gestational|expecting a baby|expecting twins|missed (?:my |a |her )?periods?|"
-        r"periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive pregnancy test|antenatal|primigravida|g\dp\d|(?<!born at )(?<!delivered at )(?<!born )\d+ ?\+ ?\d ?(?:weeks?|wks?)|"
+        r"periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive pregnancy test|antenatal|primigravida|g\dp\d|" + _NOT_BIRTH + r"\d+ ?\+ ?\d ?(?:weeks?|wks?)|"
         # a test that is plainly a pregnancy test (fourth round): "preg test", "clearblue", "two lines on the test"
         r"(?:preg|pg|hpt) tests?|(?:positive|pos) (?:hpt|preg|upt)|upt (?:is |was )?(?:positive|pos|\+ ?ve)|clearblue|first response test|bfp|(?:positive|raised|rising) (?:beta |serum |blood |urine )?hcg|hcg (?:is |was |test |came back |levels? (?:is |are |was )?)?(?:positive|raised|rising)|"
         r"(?:two|2) (?:pink |blue |faint )?lines on (?:a|my|the) (?:\w+ )?test|faint (?:second )?line on (?:a|my|the) test|"
@@ -948,7 +950,7 @@ _GESTATION = re.compile(
     r"|\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\s*(?:pregnant|gestation|along|by dates|by scan)\b"
     r"|(?<![\d/.+])(?<!dose )(?<!ratio )(\d{1,2})(?:\s*\+\s*[0-6])?\s*/\s*40(?![\d/])" + _NOT_GESTATION_AFTER
     # "35+4 wk", "28+2 weeks" (round 9: a clinical gestation without "/40" or "pregnant")
-    + r"|(?<![\d/.+])(?<!born at )(?<!delivered at )(?<!born )(\d{1,2})\s*\+\s*[0-6]\s*(?:weeks?|wks?)\b(?!\s*(?:ago|old|since|postpartum|post|after))")
+    + r"|(?<![\d/.+])" + _NOT_BIRTH + r"(\d{1,2})\s*\+\s*[0-6]\s*(?:weeks?|wks?)\b(?!\s*(?:ago|old|since|postpartum|post|after))")
 _LATER_TRIMESTER = re.compile(r"\b(?:second|2nd|third|3rd) trimester\b")
 _EARLY_PREGNANCY = re.compile(
     r"\b(?:missed (?:my |a |her )?periods?|periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive (?:pregnancy )?test|"

@@ -13,7 +13,7 @@ Files: ``knowledge/red_flags/concepts.json`` (named phrase groups such as ``feve
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,10 @@ CONCEPTS_FILE = "concepts.json"
 FLAG_LEVELS = RED_FLAG_LEVELS
 RISK_FACTORS = ("pregnant", "diabetes", "immunosuppressed", "anticoagulants", "recent_surgery")
 POPULATION_KEYS = {"age_min", "age_max", "sex", "pregnant", "risk_factors", "strict_age"}
+# Findings of these systems, or for a pregnant population, are about a pregnancy or a birth: none applies to an age
+# given with the description over PREGNANCY_AGE_MAX (acuity.applies).
+PREGNANCY_SYSTEMS = frozenset({"obstetric"})
+PREGNANCY_AGE_MAX = 55.0
 
 
 class FlagLibraryError(ValueError):
@@ -40,6 +44,7 @@ class Population:
     pregnant: bool = False
     risk_factors: tuple[str, ...] = ()
     strict_age: bool = False  # the age must be known (not guessed from "baby"/"child")
+    childbearing: bool = False  # about a pregnancy or a birth: set by the loader (PREGNANCY_SYSTEMS), not written
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -161,8 +166,14 @@ def parse_finding(raw: Any, where: str, concepts: dict[str, tuple[str, ...]], fi
     reviewed = raw.get("reviewed")
     if not isinstance(reviewed, dict) or not reviewed.get("date"):
         raise _err(where, "field 'reviewed' must be an object with at least a 'date'")
+    population = _population(raw.get("population"), where)
+    if raw["system"].strip() in PREGNANCY_SYSTEMS or population.pregnant:
+        # Pregnancy findings read their cue from words ("LMP", "positive test"): the age given with the description
+        # past childbearing is never a pregnancy ("64F, LMP age 51, spotting" was read as early pregnancy bleeding,
+        # round 12); a younger person named in the text still counts ("6 weeks pregnant, my mum is 61").
+        population = replace(population, childbearing=True)
     return Finding(id=fid, description=raw["description"].strip(), level=level, system=raw["system"].strip(),
-                   groups=tuple(groups), group_names=tuple(names), unless=unless, population=_population(raw.get("population"), where),
+                   groups=tuple(groups), group_names=tuple(names), unless=unless, population=population,
                    fires=fires, does_not_fire=not_fire, source=raw["source"].strip(), reviewed=dict(reviewed), file=file)
 
 

@@ -117,3 +117,21 @@ def test_scope_calibration_writes_a_threshold_from_the_dev_sets(tiny_model_dir, 
     info = json.loads((model / "scope.json").read_text())
     assert 0 <= info["dev_in_scope_refused"] <= 0.06 and 0 <= info["dev_auroc"] <= 1
     assert main(["measure-scope", "--model", str(model)]) == 0
+    # the score adds the fit and the highest raw logit (round 12, chosen on the dev sets)
+    assert set(info["features"]) == {"fit", "max_logit"}
+
+
+def test_a_scope_file_naming_the_entropy_still_scores_with_it(tiny_model_dir, tmp_path):
+    import json
+    import shutil
+
+    from training.predictor import Classifier
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    (model / "scope.json").write_text(json.dumps({"threshold": 0.0, "features": {"fit": [0.5, 0.1], "neg_entropy": [-1.0, 0.5]}}))
+    clf = Classifier.load(model)
+    ranking = clf.predict(["sore throat and a runny nose"])[0]
+    assert ranking.max_logit is not None
+    expected = (ranking.fit - 0.5) / 0.1 + (ranking.neg_entropy + 1.0) / 0.5
+    assert clf.scope_score(ranking.fit, ranking.neg_entropy, ranking.max_logit) == pytest.approx(expected, rel=1e-5)

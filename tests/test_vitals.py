@@ -60,6 +60,12 @@ def test_news2_levels():
     ("HR112 RR 30", {"heart_rate": 112, "respiratory_rate": 30}),
     ("pulse ox says 93%", {"spo2": 93}),
     ("oximeter says 81%", {"spo2": 81}),
+    # home devices named by what they are (round 12)
+    ("one of those finger things and it says 90 and my heart 116", {"spo2": 90, "heart_rate": 116}),
+    ("the finger clip thing is showing 88", {"spo2": 88}),
+    ("his home BP machine says 88/50 and pulse 124", {"systolic_bp": 88, "heart_rate": 124}),
+    ("blood pressure monitor read 85/40", {"systolic_bp": 85}),
+    ("my heart is racing at 150", {"heart_rate": 150}),
 ])
 def test_vitals_are_read_from_messy_text(text, expected):
     got = vitals_from_text(text)
@@ -67,7 +73,9 @@ def test_vitals_are_read_from_messy_text(text, expected):
         assert got.get(k) == v, (text, got)
 
 
-@pytest.mark.parametrize("text", ["I am 38 and have a fever", "was 3 days ago", "took 2 tablets at 10", "my BP is normal"])
+@pytest.mark.parametrize("text", ["I am 38 and have a fever", "was 3 days ago", "took 2 tablets at 10", "my BP is normal",
+                                  "problems with my heart 20 years ago", "I had 2 heart attacks",
+                                  "the finger thing was fine"])
 def test_numbers_that_are_not_vitals_are_left_alone(text):
     assert not {k: v for k, v in vitals_from_text(text).items() if k != "consciousness"}
 

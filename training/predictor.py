@@ -36,11 +36,13 @@ class Ranking(list):
 
     ``fit`` is the text embedding's highest similarity to a condition's prototype (blended artifacts
     only, else the top probability); ``neg_entropy`` is minus the entropy of the calibrated
-    distribution. Low values of both mean the text fits none of the known conditions.
+    distribution; ``max_logit`` is the classifier's highest raw logit. Low values mean the text fits none of the
+    known conditions (scope.json says which of them the score adds).
     """
 
     fit: float | None = None
     neg_entropy: float | None = None
+    max_logit: float | None = None
 
 
 @dataclass
@@ -235,6 +237,9 @@ def _onnx_session(path: Path, threads: int):
     opts.inter_op_num_threads = 1
     # a spinning pool steals the core the request threads need; wake on demand instead
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # The CPU arena keeps the largest batch's buffers for the life of the worker: without it the worker holds ~25-60
+    # MB less (the RSS bound of 600 MB) for about a millisecond per request (benchmarks/inference.py)
+    opts.enable_cpu_mem_arena = False
     try:
         return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # noqa: BLE001 - any failure means a broken file
@@ -426,10 +431,17 @@ class Classifier:
 
     def proba_and_fit(self, texts: Sequence[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated probabilities and each text's fit (see ``Ranking``), from one forward pass."""
+        probs, fit, _ = self.proba_fit_and_max_logit(texts, batch_size)
+        return probs, fit
+
+    def proba_fit_and_max_logit(self, texts: Sequence[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The same plus each text's highest raw classifier logit (an out-of-scope feature), one forward pass."""
         texts = [t or "" for t in texts]
         if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros(0, dtype=np.float32)
+            return (np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros(0, dtype=np.float32),
+                    np.zeros(0, dtype=np.float32))
         logits, emb = self.engine.outputs(texts, batch_size)
+        max_logit = np.asarray(logits).max(axis=1).astype(np.float32)
         z = logits / self.temperature
         fit = None
         if self.blend is not None:
@@ -440,32 +452,32 @@ class Classifier:
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p = (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
-        return p, (p.max(axis=1) if fit is None else fit).astype(np.float32)
+        return p, (p.max(axis=1) if fit is None else fit).astype(np.float32), max_logit
 
     def predict(self, texts: Sequence[str], top_k: int = 5) -> list[Ranking]:
-        probs, fits = self.proba_and_fit(texts)
+        probs, fits, max_logits = self.proba_fit_and_max_logit(texts)
         neg_entropy = (probs * np.log(probs + 1e-12)).sum(axis=1)
         k = max(1, min(int(top_k), len(self.labels)))
         out = []
-        for row, fit, negent in zip(probs, fits, neg_entropy, strict=True):
+        for row, fit, negent, max_logit in zip(probs, fits, neg_entropy, max_logits, strict=True):
             top = np.argsort(-row)[:k]
             ranking = Ranking(Prediction(self.labels[i][0], self.labels[i][1], float(row[i])) for i in top)
-            ranking.fit, ranking.neg_entropy = float(fit), float(negent)
+            ranking.fit, ranking.neg_entropy, ranking.max_logit = float(fit), float(negent), float(max_logit)
             out.append(ranking)
         return out
 
-    def scope_score(self, fit: float, neg_entropy: float | None) -> float:
+    def scope_score(self, fit: float, neg_entropy: float | None, max_logit: float | None = None) -> float:
         """How well a text fits the known conditions, on the calibrated scale (see scope.json)."""
         if not self.scope_features:
             return fit
-        values = {"fit": fit, "neg_entropy": neg_entropy}
+        values = {"fit": fit, "neg_entropy": neg_entropy, "max_logit": max_logit}
         return float(sum((values[k] - m) / sd for k, (m, sd) in self.scope_features.items() if values.get(k) is not None))
 
     def out_of_scope(self, ranking: Ranking) -> bool:
         """Does this text fit none of the known conditions (calibrated threshold on the score)?"""
         if self.scope_threshold is None or ranking.fit is None:
             return False
-        return self.scope_score(ranking.fit, ranking.neg_entropy) < self.scope_threshold
+        return self.scope_score(ranking.fit, ranking.neg_entropy, getattr(ranking, "max_logit", None)) < self.scope_threshold
 
     def __repr__(self) -> str:
         return f"Classifier(version={self.version!r}, labels={len(self.labels)}, backend={self.backend!r})"

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.services.triage import LEVELS, clause_start, find_affirmed, is_negated, normalise
-from knowledge.flag_library import Finding, FlagLibrary, Population
+from knowledge.flag_library import PREGNANCY_AGE_MAX, Finding, FlagLibrary, Population
 
 # -- text folding ------------------------------------------------------------------------------
 
@@ -293,8 +293,14 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mo|mths?)[\s-]*old\b"), 1 / 12),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b"), 1 / 52),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:days?)[\s-]*old\b"), 1 / 365),
-    (re.compile(r"\b(?:i'm|i am|im|aged|age|patient is|is a|a)\s+(\d{1,3})\b(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|degrees?|\.\d|/\d|x\b))"), 1.0),
+    # "age 51" after a past event is when it happened, not the person's age: "LMP age 51", "diagnosed age 40",
+    # "since age 12" (round 12: a 64-year-old's "LMP age 51" made a postmenopausal bleed an early pregnancy).
+    (re.compile(r"\b(?:i'm|i am|im|aged|(?<!at )(?<!since )(?<!from )(?<!until )(?<!till )(?<!before )(?<!after )"
+                r"(?<!by )(?<!lmp )(?<!menopause )(?<!menarche )(?<!diagnosed )(?<!stopped )age|patient is|is a|a)\s+(\d{1,3})\b(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|degrees?|\.\d|/\d|x\b))"), 1.0),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs|yr old)\b"), 1.0),
+    # a clinical age in months: "14mo F", "9 m/o boy", a note starting "14mo," (round 12); never a duration ("cough 2 mo")
+    (re.compile(r"(?:^|[.;]\s*)(\d{1,2})\s?(?:mo|mos|m/o)\s*(?:,|old\b)"), 1 / 12),
+    (re.compile(r"\b(\d{1,2})\s?(?:mo|mos|m/o)\s*(?:m|f|male|female|boy|girl|baby)\b(?!/)"), 1 / 12),
     (re.compile(r"(?:^|[\s,(])(\d{2,3})\s?(?:m|f)\b(?=[\s,.)]|$)"), 1.0),
     (re.compile(r"\bin (?:my|his|her|their) (\d)0s\b"), 10.0),
     # A person named by relation with the age beside it: "Mum (84)", "my mum is 79", "dad, 84," (third round).
@@ -381,7 +387,10 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
         r"(?<![\w'])(?:warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|blood thinners?|anticoagulants?|anticoagulated|heparin|clexane|doac|eliquis|xarelto)(?![\w'])"),
     "recent_surgery": re.compile(
         r"(?<![\w'])(?:operation|surgery|post-?op(?:erative)?|hospital stay|stay in hospital|discharged from hospital|c-section|caesarean|"
-        r"hip replacement|knee replacement|plaster cast|bed-?bound|immobile|long-haul flight|long haul flight)(?![\w'])"),
+        r"hip replacement|knee replacement|plaster cast|bed-?bound|immobile|long-haul flight|long haul flight|"
+        # round 12: "had my knee replaced 9 days ago", "TKR", "my op", "came home from hospital"
+        r"(?:hip|knee|shoulder) (?:was |were |got )?replaced|replaced (?:my|his|her) (?:hip|knee)|tkr|"
+        r"(?:my|his|her) op(?! shop)|came (?:home|out) (?:from|of) hospital|home from hospital)(?![\w'])"),
 }
 
 
@@ -397,6 +406,7 @@ class Person:
     # Risk factors read from the text only, every mention said of the writer ("I'm diabetic", "I'm on warfarin"):
     # a finding said of another named person ("my husband passed out") does not get them (fourth round).
     writer_only: frozenset[str] = frozenset()
+    stated_age: float | None = None  # the age given with the description (the form or the API), not read from it
 
     def has(self, factor: str) -> bool:
         return bool(self.risk_factors.get(factor))
@@ -477,7 +487,7 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     if she_weeks and ((factors.get("pregnant") and not _same_words(pregnancy_span, she_spans)) or _ADULT_WOMAN.search(norm)):
         ages = [a for a in ages if a not in she_weeks]  # "my wife, she's 7 months": perhaps her gestation
     return Person(ages=ages, age_range=age_range, sex=sex, risk_factors=factors, from_text=from_text,
-                  writer_only=writer_only)
+                  writer_only=writer_only, stated_age=float(age) if age else None)
 
 
 # -- risk factors belong to the person (fourth round) ------------------------------------------------------------
@@ -650,6 +660,12 @@ def applies(population: Population, person: Person) -> bool:
         return False
     if population.pregnant and not person.has("pregnant"):
         return False
+    if (population.childbearing and person.stated_age is not None and person.stated_age > PREGNANCY_AGE_MAX
+            and not any(a <= PREGNANCY_AGE_MAX for a in person.ages) and not person.has("pregnant")):
+        # a pregnancy finding from its own cue words ("LMP", "positive test") for a stated age past childbearing and no
+        # younger person named: not a pregnancy. A pregnancy said in words ("6 weeks pregnant") always counts: the
+        # age may be mistyped or be the writer's.
+        return False
     if population.risk_factors and not any(person.has(r) for r in population.risk_factors):
         return False
     if population.age_min is None and population.age_max is None:
@@ -688,7 +704,8 @@ class AcuityIndex:
         self.unless: tuple[Unless, ...] = tuple(
             Unless(tuple(u for u in f.unless if u not in wide and not tied_history(u, f.groups[0])),
                    tuple(u for u in f.unless if u in wide),
-                   tuple(u for u in f.unless if u not in wide and tied_history(u, f.groups[0])))
+                   tuple(u for u in f.unless if u not in wide and tied_history(u, f.groups[0])),
+                   single_group=len(f.groups) == 1)
             for f in self.findings)
         entries: list[_Phrase] = []
         counts: dict[str, int] = {}
@@ -902,18 +919,26 @@ def _bp_other_time(norm: str, lo: int, at: int, hi_limit: int | None = None) -> 
 
 
 _BP_NEW_ITEM = re.compile(r"\b(?:and|then|now|today|currently|this (?:time|pregnancy|morning|afternoon|evening))\b")
+_DRUG_STRENGTH_AFTER = re.compile(r"\s*(?:mg|mcg|micrograms?|ml|tablets?|caps?|capsules?|dose)\b")
+_DRUG_STRENGTH_BEFORE = re.compile(r"(?:amoxiclav|augmentin|codamol|dydramol|tazocin|piptaz|dose|strength|mg)\s*$")
 BP_RAISED = (140, 90)
 BP_SEVERE = (160, 110)
+# 180/120 or more in anyone (NHS: ask for an urgent GP appointment or NHS 111; NICE NG136 severe hypertension):
+# the concept `bp_180_120` (round 12: "the BP machine says 192/118, I feel normal" was routine).
+BP_VERY_HIGH = (180, 120)
 
 
-def _blood_pressures(norm: str) -> list[tuple[int, int, str]]:
-    """(systolic, diastolic, words) of each blood pressure affirmed in the text (0 where not given)."""
+def _blood_pressures(norm: str, anyone: bool = False) -> list[tuple[int, int, str]]:
+    """(systolic, diastolic, words) of each blood pressure affirmed in the text (0 where not given). A man's reading
+    ("my husband's BP") counts only with `anyone` (the pregnancy concepts leave it out; 180/120 is anyone's)."""
     found, ends = [], []
     for m in _BP_PAIR.finditer(norm):
         g = 1 if m.group(1) else 3
         s, d = int(m.group(g)), int(m.group(g + 1))
         if g == 3 and not (100 <= s <= 300 and 40 <= d <= 200 and s > d):
             continue  # a bare fraction that is not a blood pressure ("12/10", a score)
+        if g == 3 and (_DRUG_STRENGTH_AFTER.match(norm, m.end()) or _DRUG_STRENGTH_BEFORE.search(norm[max(0, m.start() - 20):m.start()])):
+            continue  # a drug's strength ("co-amoxiclav 250/125", "500/125 mg"): round 12's values review
         found.append((s, d, m.start(g), m.group(0)))
         ends.append(m.end())
     for m in _BP_ONE.finditer(norm):
@@ -931,7 +956,7 @@ def _blood_pressures(norm: str) -> list[tuple[int, int, str]]:
         nxt = next((a for a in starts if a > at + 2), None)
         if (is_negated(norm, at) or _BP_HYPOTHETICAL.search(norm, lo, at) or _BP_LIMIT.search(norm[max(lo, at - 16):at])
                 or _bp_other_time(norm, near, at, nxt) or _BP_WAS.search(norm[near:at])
-                or _BP_OTHER_PERSON.search(norm, lo, at)):
+                or (not anyone and _BP_OTHER_PERSON.search(norm, lo, at))):
             continue  # "BP not 160/110", "if your BP goes over 160, call", "BP should be under 140/90", "before I was pregnant"
         if s <= 300 and d <= 200:
             out.append((s, d, words.strip()))
@@ -971,10 +996,49 @@ def _gestation_16_or_more(norm: str) -> str | None:
     return m.group(0) if m else None
 
 
+# A potassium written as a value ("K+ 6.7", "potassium of 6.2", "K: 6.5"): UK Kidney Association hyperkalaemia
+# guideline: 6.5 mmol/L or more is severe (emergency), 6.0-6.4 moderate (same-day). Round 12: "K+ 6.7, feel fine"
+# was routine, only the listed words ("K 7.1") were read. A condition ("if the potassium is over 6") is not a reading,
+# nor vitamin K ("given K 10 for my INR").
+_POTASSIUM = re.compile(r"\b(?<!vitamin )(?<!vit )(?<!given )(?:k\+?|serum k\+?|potassium)\s*(?:levels?\s*)?(?:of|is|was|were|=|:|-|at|now|"
+                        r"came back(?: at)?|(?:is |was )?(?:high|raised|up|elevated) at)?\s*"
+                        r"(\d{1,2}(?:\.\d{1,2})?)(?!\d)(?!\.\d)(?!\s*(?:%|mg|kg|mm\b|years?|weeks?|days?|hours?|times?))")
+# "non-haemolysed" / "not haemolysed" is a real reading; "first sample haemolysed, repeat K 6.9" reads the repeat.
+_HAEMOLYSED = re.compile(r"(?<!non-)(?<!non )(?<!not )(?<!un)\b(?:haemoly\w*|hemoly\w*|lysed)\b")
+_REPEAT = re.compile(r"\brepeat\w*\b")
+_VALUE_PAST = re.compile(r"^[^.;!?\n,]{0,30}?\b(?:last (?:year|month|week|time)|years ago|months ago|weeks ago|previously|"
+                         r"in the past|before)\b")
+POTASSIUM_HIGH = 6.0
+POTASSIUM_SEVERE = 6.5
+
+
+def _potassium(norm: str) -> tuple[float, str] | None:
+    """The highest potassium value affirmed in the text, with its words."""
+    best = None
+    for m in _POTASSIUM.finditer(norm):
+        value = float(m.group(1))
+        lo = clause_start(norm, m.start())
+        if not 1.5 <= value <= 9.5 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):
+            continue
+        s_lo = max([b.end() for b in _FULL_STOP.finditer(norm, 0, m.start())] or [0])
+        s_hi = next((b.start() for b in _FULL_STOP.finditer(norm, m.end())), len(norm))
+        # a haemolysed sample reads falsely high (the lab repeats it): said in its sentence, past a "but", unless a
+        # repeat is named between it and the value
+        if any(not (h.end() <= m.start() and _REPEAT.search(norm, h.end(), m.start()))
+               for h in _HAEMOLYSED.finditer(norm, s_lo, s_hi)):
+            continue
+        if _VALUE_PAST.search(norm[m.end():]):
+            continue  # "K was 6.9 last year": not now
+        if best is None or value > best[0]:
+            best = (value, m.group(0).strip())
+    return best
+
+
 def present_from_text(text: str) -> dict[str, str]:
     """Concepts the words cannot express: ten or more tablets taken ("took 40 paracetamol"), no
     urine for 12 hours or more ("haven't peed for 15 hours"), a blood pressure of 140/90 or more
-    (`bp_140_90`) or 160/110 or more (`bp_160_110`), a stated current gestation of 16 weeks or more
+    (`bp_140_90`), 160/110 or more (`bp_160_110`) or 180/120 or more (`bp_180_120`), a potassium of 6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more
+    (`potassium_6_5_or_more`), a stated current gestation of 16 weeks or more
     (`pregnancy_16_weeks_or_more`) or else `pregnancy_under_16_weeks_or_not_stated`."""
     norm = normalise(text)
     found: dict[str, str] = {}
@@ -997,6 +1061,15 @@ def present_from_text(text: str) -> dict[str, str]:
             found.setdefault("bp_160_110", words)
         if s >= BP_RAISED[0] or d >= BP_RAISED[1]:
             found.setdefault("bp_140_90", words)
+    potassium = _potassium(norm)
+    if potassium is not None and potassium[0] >= POTASSIUM_HIGH:
+        found["potassium_6_or_more"] = potassium[1]
+        if potassium[0] >= POTASSIUM_SEVERE:
+            found["potassium_6_5_or_more"] = potassium[1]
+    for s, d, words in _blood_pressures(norm, anyone=True):
+        if s >= BP_VERY_HIGH[0] or d >= BP_VERY_HIGH[1]:
+            found.setdefault("bp_180_120", words)
+            break
     return found
 
 
@@ -1029,7 +1102,7 @@ def _has_words(clause: str, phrase: str) -> bool:
 # nothing ("he hasn't been drinking and his speech is slurred"). Matching by meaning uses the same
 # scopes around the clause it read as the phrase.
 SENTENCE_WIDE_CONCEPT = "whole_sentence_explanations"
-_CLAUSE_END = re.compile(r"[.;!?\n]|\bbut\b")
+_CLAUSE_END = re.compile(r"[;!?\n]|\.(?!\d)|\bbut\b")
 _SENTENCE_BREAK = re.compile(
     r"[!?;\n]|\.(?!\d)|\b(?:but|however|although|though|whereas|except|apart from|now|today|tonight|"
     r"this (?:morning|afternoon|evening)|suddenly|all of a sudden)\b")
@@ -1079,8 +1152,17 @@ def _recent_window(tok: Tokens, j: int) -> bool:
             and (tok.words[j + 1].isdigit() or tok.words[j + 1] in _RECENT_UNIT))
 
 
+# A conditional that opens a later comma-clause is about what follows it, not about the finding's words before it:
+# "thermometer says 38.4, if my baby gets worse should I call?" states a fever (the decimal point no longer ends
+# the clause since round 12, so that "INR 8.5, told to watch for bleeding" reads its qualifier).
+def _later_conditional(text: str, tok: Tokens, i: int, end: int) -> bool:
+    words = tok.words
+    opens = words[i] == "if" or words[i:i + 2] == ("in", "case")
+    return opens and tok.starts[i] >= end and "," in text[end:tok.starts[i]]
+
+
 def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end: int,
-                 phrases: tuple[str, ...], causes: bool = False) -> bool:
+                 phrases: tuple[str, ...], causes: bool = False, later_if_counts: bool = True) -> bool:
     """Is one of `phrases` affirmed within the character span? The finding's own words at
     start..end never deny it ("not responding" + "to painkillers"); a cause (`causes`) said as a
     comparison does not count."""
@@ -1090,6 +1172,8 @@ def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end:
     for p in phrases:
         for i, j in find_phrase(tok, phrase_words(p), lo, hi):
             if is_negated(rest, tok.starts[i]) or _recent_window(tok, j):
+                continue
+            if not causes and not later_if_counts and _later_conditional(text, tok, i, end):
                 continue
             if causes and (_COMPARISON.intersection(tok.words[max(lo, i - 3):i])
                            or (i > lo and tok.words[i - 1] in _PERFECT and tok.words[i] not in _HELD)
@@ -1127,6 +1211,9 @@ class Unless:
     clause: tuple[str, ...] = ()
     sentence: tuple[str, ...] = ()
     tied: tuple[str, ...] = ()
+    # A later "if" clause is about what follows it only where the finding is all in the words before it; with other
+    # groups the conditional may hold their words ("INR 8.5, if I get any bleeding": round 12's values review).
+    single_group: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.clause or self.sentence or self.tied)
@@ -1134,7 +1221,8 @@ class Unless:
     def explains(self, text: str, tok: Tokens, start: int, end: int) -> bool:
         """Do these words, in their scope, explain away the phrase at start..end of `text`?"""
         return bool(
-            (self.clause and _affirmed_in(text, tok, clause_scope(text, start, end), start, end, self.clause))
+            (self.clause and _affirmed_in(text, tok, clause_scope(text, start, end), start, end, self.clause,
+                                          later_if_counts=not self.single_group))
             or (self.sentence and _affirmed_in(text, tok, sentence_scope(text, start, end), start, end, self.sentence,
                                                  causes=True))
             or (self.tied and self._tied_history(text, tok, start, end)))

@@ -267,6 +267,7 @@ class MicroBatcher:
             if hasattr(preds, "fit"):  # a Ranking: keep how well the text fits any condition
                 ranked = type(preds)(ranked)
                 ranked.fit, ranked.neg_entropy = preds.fit, getattr(preds, "neg_entropy", None)
+                ranked.max_logit = getattr(preds, "max_logit", None)
             job.future.set_result(ranked)
 
 

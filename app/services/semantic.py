@@ -90,7 +90,7 @@ _STOP = frozenset(
 # "dry" says something is missing too (round 9: "lots of wet nappies" was read as "dry nappies").
 _LACK = re.compile(r"\b(?:not|no|never|can't|cant|cannot|unable|couldn't|won't|wont|isn't|hasn't|haven't|doesn't|"
                    r"don't|didn't|absent|barely|hardly|without|stopped|lost|loss|less|fewer|little|none|nothing|"
-                   r"reduced|weak(?:er)?|faint(?:er)?|poor(?:ly)?|pulseless|unresponsive|floppy|dry)\b")
+                   r"reduced|weak(?:er)?|faint(?:er)?|poor(?:ly)?|pulseless|unresponsive|floppy|dry|non)\b")
 _INTENSE = re.compile(r"\b(?:sudden(?:ly)?|severe(?:ly)?|terrible|worst|agony|agonising|agonizing|excruciating|"
                       r"unbearable|crushing|heavy|heavily|massive|extreme(?:ly)?|awful|horrendous|intense|"
                       r"out of nowhere|all of a sudden|came on fast|very bad|really bad|at rest|constant|spreading|"
@@ -100,10 +100,26 @@ _MILD = re.compile(r"\b(?:mild(?:ly)?|slight(?:ly)?|a (?:little )?bit|minor|occa
                    r"helps|helped|better|settl\w+|improv\w+|resolv\w+|went away|gone away|painless|pain[- ]free)\b")
 
 
+# "Stopped" is a lack in "stopped breathing" but the end of the problem in "bleeding stopped with pressure", which
+# was read as "bleeding won't stop" (round 12): a phrase that says something will not stop needs a clause that
+# does not say it stopped.
+_NOT_STOPPING = re.compile(r"\b(?:won't|wont|doesn't|doesnt|not|can't|cant|cannot|isn't|isnt|hasn't|hasnt|haven't|"
+                           r"havent|didn't|didnt|will not|keeps? on|non)[\s-]+(?:\w+\s+)?stop")
+_STOPPED = re.compile(r"\bstopped\b")
+# An amount is a discriminator too: "I've been taking paracetamol" for mastitis was read as "taken too much
+# paracetamol" (round 12). A phrase that says too much or how much needs a clause that says an amount.
+_EXCESS = re.compile(r"\b(?:too (?:much|many)|more than|extra|double|triple|overdos\w*|a lot of|lots of|loads? of|"
+                     r"handful|whole|all (?:my|the|of)|packets?|box(?:es)?|bottles?|strips?|\d+)\b")
+
+
 def compatible(chunk: str, phrase: str) -> bool:
     """Do a clause and a library phrase agree in polarity and intensity (see above)? A clause that
     calls something mild, normal or better never stands for a red flag by meaning (words still can)."""
     if _MILD.search(chunk) and not _MILD.search(phrase):
+        return False
+    if _NOT_STOPPING.search(phrase) and _STOPPED.search(chunk) and not _NOT_STOPPING.search(chunk):
+        return False
+    if _EXCESS.search(phrase) and not _EXCESS.search(chunk):
         return False
     if _LACK.search(phrase) and not _LACK.search(chunk):
         return False

@@ -66,10 +66,16 @@ _TEXT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "spo2": (
         re.compile(r"\b(?:sats?|spo2|sp02|o2 sats?|oxygen sat(?:uration)?s?|oxygen(?: level)?|saturations?|pulse ox(?:imeter)?|oximeter)\s*(?:of|is|was|were|at|says|reads|reading|=|:|-)?\s*(\d{2,3})\s*%?"),
         re.compile(r"\b(\d{2,3})\s*%\s*(?:on (?:room )?air|ra\b|on \d+ ?l|sats?|spo2|oxygen)"),
+        # a home pulse oximeter named by what it is ("one of those finger things and it says 90", round 12)
+        re.compile(r"\bfinger (?:things?|thingy|thingies|monitor|clip|probe|gadget|machine|sensor|device|meter)\b"
+                   r"[^.;!?\d]{0,40}?\b(?:says|said|saying|reads|read|reading|showed|shows|show|showing|is|was|gave|gives|on|at)\s*(\d{2,3})\b"),
     ),
     "heart_rate": (
         re.compile(r"\b(?:hr|heart rate|pulse(?: rate)?|p)\s*(?:of|is|was|=|:|-)?\s*(\d{2,3})\b(?!\s*%)"),
         re.compile(r"\b(\d{2,3})\s*(?:bpm|beats (?:a|per) minute)\b"),
+        # "my heart 116", "heart going at 140", "heart racing at 150" (round 12)
+        re.compile(r"\bheart\s*(?:is |was |rate )?(?:going|racing|beating|pounding|thumping|running)?\s*(?:at|on)?\s*(\d{2,3})\b"
+                   r"(?!\s*(?:%|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|times?|x\b))"),
     ),
     "respiratory_rate": (
         re.compile(r"\b(?:rr|resp(?:iratory)? rate|resps|breathing rate|respirations?)\s*(?:of|is|was|=|:|-)?\s*(\d{1,2})\b"),
@@ -77,6 +83,9 @@ _TEXT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
     "systolic_bp": (
         re.compile(r"\b(?:bp|blood pressure|b/p)\s*(?:of|is|was|=|:|-)?\s*(\d{2,3})\s*/\s*\d{2,3}"),
+        # a home machine's reading ("his BP machine says 88/50", "blood pressure monitor read 85/40", round 12)
+        re.compile(r"\b(?:bp|blood pressure|b/p)\s*(?:machine|monitor|cuff|meter|reading)s?\b[^.;!?\d]{0,20}?"
+                   r"(?:says|said|reads|read|showed|shows|is|was|gave|gives|of|=|:|-)\s*(\d{2,3})\s*/\s*\d{2,3}"),
         re.compile(r"\b(?:bp|blood pressure|systolic)\s*(?:of|is|was|=|:|-)?\s*(\d{2,3})\b"),
     ),
 }
@@ -93,7 +102,8 @@ _TEMP = re.compile(
     r"in (?:the |her |his |my |their )?(?:ear|armpit|mouth)|armpit|axillary|tympanic|orally)\b)"
 )
 _CONSCIOUSNESS_TEXT = (
-    (re.compile(r"\b(?:unresponsive|gcs (?:[3-8])\b|responds only to pain|only responds to pain|response to pain)"), "pain"),
+    # "unresponsive to antipyretics / antibiotics" is about a treatment, not consciousness (round 12)
+    (re.compile(r"\b(?:unresponsive(?!\s+to\s+(?!pain|voice|verbal|stimul|painful|touch|me\b|us\b|anyone|anything)\w)|gcs (?:[3-8])\b|responds only to pain|only responds to pain|response to pain)"), "pain"),
     (re.compile(r"\b(?:responds (?:only )?to voice|rousable to voice|gcs (?:9|1[0-4])\b)"), "voice"),
     # Only explicit new confusion: a bare "confused" ("confused about my tablets", long-standing
     # dementia) is left to the acuity layer, which reads its context and negation.

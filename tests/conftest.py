@@ -500,3 +500,20 @@ def check_gap_quiet(gaps: dict, gap: str, text: str) -> None:
     result = triage(text)
     assert LEVELS.index(result.level) > LEVELS.index(level), (gap, text, result.reasons)
     assert not (fired_ids(text) & findings), (gap, text, result.reasons)
+
+
+def gap_tests(gaps: dict):
+    """The two tests of a gap table, for a review file to bind at module level:
+    ``test_gap_fires_at_level, test_benign_look_alike_stays_below = gap_tests(TABLE)``."""
+    fire, quiet = gap_cases(gaps)
+
+    @pytest.mark.parametrize("gap,text", fire)
+    def test_gap_fires_at_level(gap, text):
+        check_gap_fires(gaps, gap, text)
+
+    @pytest.mark.parametrize("gap,text", quiet)
+    def test_benign_look_alike_stays_below(gap, text):
+        check_gap_quiet(gaps, gap, text)
+
+    return test_gap_fires_at_level, test_benign_look_alike_stays_below
+

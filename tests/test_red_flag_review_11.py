@@ -8,7 +8,7 @@ author's own, never the development texts.
 from __future__ import annotations
 
 import pytest
-from conftest import check_gap_fires, check_gap_quiet, gap_cases
+from conftest import gap_tests
 from conftest import fired_ids as ids
 
 from app.services.triage import triage
@@ -59,17 +59,7 @@ GAPS = {
 
 # The shared gap table's order: (level, findings, firing sentences, look-alikes).
 TABLE = {gap: (level, findings, fire, quiet) for gap, (findings, level, fire, quiet) in GAPS.items()}
-FIRE_CASES, QUIET_CASES = gap_cases(TABLE)
-
-
-@pytest.mark.parametrize("gap,text", FIRE_CASES)
-def test_gap_fires_at_level(gap, text):
-    check_gap_fires(TABLE, gap, text)
-
-
-@pytest.mark.parametrize("gap,text", QUIET_CASES)
-def test_benign_look_alike_stays_below(gap, text):
-    check_gap_quiet(TABLE, gap, text)
+test_gap_fires_at_level, test_benign_look_alike_stays_below = gap_tests(TABLE)  # two of each per gap
 
 
 @pytest.mark.parametrize("text", [

@@ -20,7 +20,7 @@ None of the sentences is a development-set text.
 from __future__ import annotations
 
 import pytest
-from conftest import check_gap_fires, check_gap_quiet, check_level, gap_cases
+from conftest import check_level, gap_tests
 from conftest import fired_ids as ids
 
 from app.services.acuity import default_acuity_index, read_person
@@ -106,17 +106,7 @@ TABLE = {
         "lump under my scar 3 weeks after my op, the surgeon says it's a seroma, no pain",
     ]),
 }
-FIRE_CASES, QUIET_CASES = gap_cases(TABLE)
-
-
-@pytest.mark.parametrize("gap,text", FIRE_CASES)
-def test_narrowed_finding_still_fires_at_level(gap, text):
-    check_gap_fires(TABLE, gap, text)
-
-
-@pytest.mark.parametrize("gap,text", QUIET_CASES)
-def test_benign_look_alike_stays_below(gap, text):
-    check_gap_quiet(TABLE, gap, text)
+test_gap_fires_at_level, test_benign_look_alike_stays_below = gap_tests(TABLE)  # two of each per gap
 
 
 # A tiny blister still needs a same-day check where the burn finding for the person's group says so (under 5, 60 or

@@ -10,7 +10,7 @@ finding that should have fired (its `pending_check` says what changed) or by a n
 from __future__ import annotations
 
 import pytest
-from conftest import check_gap_fires, check_gap_quiet, gap_cases
+from conftest import gap_tests
 from conftest import fired_ids as ids
 
 from app.services.triage import triage
@@ -217,17 +217,7 @@ GAPS: dict[str, tuple[str, set[str], list[str], list[str]]] = {
          "first cycle of IVF treatment, mild cramps"]),
 }
 
-FIRE_CASES, QUIET_CASES = gap_cases(GAPS)  # also checks two of each per gap
-
-
-@pytest.mark.parametrize("gap,text", FIRE_CASES)
-def test_the_gap_reaches_its_level(gap, text):
-    check_gap_fires(GAPS, gap, text)
-
-
-@pytest.mark.parametrize("gap,text", QUIET_CASES)
-def test_a_benign_look_alike_stays_below_the_level(gap, text):
-    check_gap_quiet(GAPS, gap, text)
+test_gap_fires_at_level, test_benign_look_alike_stays_below = gap_tests(GAPS)  # two of each per gap
 
 
 # Denied words never fire (NegEx): each new finding's key words said as absent.

@@ -517,3 +517,39 @@ def gap_tests(gaps: dict):
 
     return test_gap_fires_at_level, test_benign_look_alike_stays_below
 
+
+def findings_by_id() -> dict[str, dict]:
+    """The red-flag library's findings as written (raw JSON, with their review records), by id."""
+    import json
+
+    from knowledge.flag_library import LIBRARY_DIR
+
+    out: dict[str, dict] = {}
+    for path in sorted(LIBRARY_DIR.glob("*.json")):
+        data = json.loads(path.read_text())
+        for finding in data.get("findings", []) if isinstance(data, dict) else []:
+            out[finding["id"]] = finding
+    return out
+
+
+_AT_LEAST = {"routine": 0, "self_care": 0, "urgent": 1, "emergency": 2}
+
+
+def finding_table_tests(fires: dict, quiet: dict, **kw):
+    """The two tests of a finding table, for a review file to bind at module level:
+    fires = {finding id: (level it must reach at least, age, [sentences that fire it])},
+    quiet = {finding id: (age, [look-alikes that must not fire it])}; `kw` goes to ``triage`` (e.g. sex)."""
+    from app.services.triage import triage
+
+    @pytest.mark.parametrize("fid,level,age,text", [(f, lv, a, t) for f, (lv, a, ts) in fires.items() for t in ts])
+    def test_fires(fid, level, age, text):
+        r = triage(text, age=age, **kw)
+        assert fid in {f["id"] for f in r.red_flags}, (text, [f["id"] for f in r.red_flags])
+        assert _AT_LEAST.get(r.level, 0) >= _AT_LEAST[level], (text, r.level)
+
+    @pytest.mark.parametrize("fid,age,text", [(f, a, t) for f, (a, ts) in quiet.items() for t in ts])
+    def test_look_alike_quiet(fid, age, text):
+        assert fid not in {f["id"] for f in triage(text, age=age, **kw).red_flags}, text
+
+    return test_fires, test_look_alike_quiet
+

@@ -10,8 +10,8 @@ it. None of the texts is a development-set case.
 from __future__ import annotations
 
 import pytest
-from conftest import gap_tests
 from conftest import fired_ids as ids
+from conftest import gap_tests
 
 from app.services.triage import triage
 

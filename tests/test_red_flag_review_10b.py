@@ -7,9 +7,8 @@ Every sentence is the author's own; each gap is checked both ways through ``tria
 
 from __future__ import annotations
 
-import pytest
-from conftest import gap_tests
 from conftest import fired_ids as ids
+from conftest import gap_tests
 
 from app.services.triage import triage
 

@@ -8,8 +8,8 @@ author's own, never the development texts.
 from __future__ import annotations
 
 import pytest
-from conftest import gap_tests
 from conftest import fired_ids as ids
+from conftest import gap_tests
 
 from app.services.triage import triage
 

@@ -4,12 +4,7 @@ Words only, through ``triage.triage``; every sentence is my own."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
-from app.services.triage import triage
+from conftest import finding_table_tests, findings_by_id
 
 # finding id -> (level it must reach, age, sentences that must fire it)
 FIRES = {
@@ -157,28 +152,14 @@ QUIET = {
     ]),
 }
 
-_ORDER = {"routine": 0, "self_care": 0, "urgent": 1, "emergency": 2}
 CHANGED = {"seizure", "burn_with_diabetes_or_weak_immunity"}
 
 
-@pytest.mark.parametrize("fid,level,age,text", [(f, lv, a, t) for f, (lv, a, ts) in FIRES.items() for t in ts])
-def test_fires(fid, level, age, text):
-    r = triage(text, age=age, sex="female")
-    assert fid in {f["id"] for f in r.red_flags}, (text, [f["id"] for f in r.red_flags])
-    assert _ORDER.get(r.level, 0) >= _ORDER[level], (text, r.level)
-
-
-@pytest.mark.parametrize("fid,age,text", [(f, a, t) for f, (a, ts) in QUIET.items() for t in ts])
-def test_look_alike_quiet(fid, age, text):
-    assert fid not in {f["id"] for f in triage(text, age=age, sex="female").red_flags}, text
+test_fires, test_look_alike_quiet = finding_table_tests(FIRES, QUIET, sex="female")
 
 
 def test_records():
-    lib = {}
-    for p in Path("knowledge/red_flags").glob("*.json"):
-        d = json.loads(p.read_text())
-        for f in d.get("findings", []) if isinstance(d, dict) else []:
-            lib[f["id"]] = f
+    lib = findings_by_id()
     for fid in FIRES:
         rv = lib[fid]["reviewed"]
         if fid in CHANGED:

@@ -8,8 +8,8 @@ thrombosis). Checked both ways through ``triage.triage`` (words only); the sente
 from __future__ import annotations
 
 import pytest
-from conftest import gap_tests
 from conftest import fired_ids as ids
+from conftest import gap_tests
 
 from app.services.triage import triage
 

@@ -10,8 +10,8 @@ finding that should have fired (its `pending_check` says what changed) or by a n
 from __future__ import annotations
 
 import pytest
-from conftest import gap_tests
 from conftest import fired_ids as ids
+from conftest import gap_tests
 
 from app.services.triage import triage
 

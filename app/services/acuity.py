@@ -928,9 +928,9 @@ BP_SEVERE = (160, 110)
 BP_VERY_HIGH = (180, 120)
 
 
-def _blood_pressures(norm: str, anyone: bool = False) -> list[tuple[int, int, str]]:
-    """(systolic, diastolic, words) of each blood pressure affirmed in the text (0 where not given). A man's reading
-    ("my husband's BP") counts only with `anyone` (the pregnancy concepts leave it out; 180/120 is anyone's)."""
+def _blood_pressures(norm: str) -> list[tuple[int, int, str, bool]]:
+    """(systolic, diastolic, words, a man's reading) of each blood pressure affirmed in the text (0 where not given).
+    A man's reading ("my husband's BP") is left out of the pregnancy concepts; 180/120 is anyone's."""
     found, ends = [], []
     for m in _BP_PAIR.finditer(norm):
         g = 1 if m.group(1) else 3
@@ -955,11 +955,10 @@ def _blood_pressures(norm: str, anyone: bool = False) -> list[tuple[int, int, st
         near = max([lo] + [e for e in ends if e <= at] + [m.end() for m in _BP_NEW_ITEM.finditer(norm, lo, at)])
         nxt = next((a for a in starts if a > at + 2), None)
         if (is_negated(norm, at) or _BP_HYPOTHETICAL.search(norm, lo, at) or _BP_LIMIT.search(norm[max(lo, at - 16):at])
-                or _bp_other_time(norm, near, at, nxt) or _BP_WAS.search(norm[near:at])
-                or (not anyone and _BP_OTHER_PERSON.search(norm, lo, at))):
+                or _bp_other_time(norm, near, at, nxt) or _BP_WAS.search(norm[near:at])):
             continue  # "BP not 160/110", "if your BP goes over 160, call", "BP should be under 140/90", "before I was pregnant"
         if s <= 300 and d <= 200:
-            out.append((s, d, words.strip()))
+            out.append((s, d, words.strip(), bool(_BP_OTHER_PERSON.search(norm, lo, at))))
     return out
 
 
@@ -1037,8 +1036,8 @@ def _potassium(norm: str) -> tuple[float, str] | None:
 def present_from_text(text: str) -> dict[str, str]:
     """Concepts the words cannot express: ten or more tablets taken ("took 40 paracetamol"), no
     urine for 12 hours or more ("haven't peed for 15 hours"), a blood pressure of 140/90 or more
-    (`bp_140_90`), 160/110 or more (`bp_160_110`) or 180/120 or more (`bp_180_120`), a potassium of 6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more
-    (`potassium_6_5_or_more`), a stated current gestation of 16 weeks or more
+    (`bp_140_90`), 160/110 or more (`bp_160_110`) or 180/120 or more (`bp_180_120`), a potassium of
+    6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more (`potassium_6_5_or_more`), a stated current gestation of 16 weeks or more
     (`pregnancy_16_weeks_or_more`) or else `pregnancy_under_16_weeks_or_not_stated`."""
     norm = normalise(text)
     found: dict[str, str] = {}
@@ -1056,7 +1055,8 @@ def present_from_text(text: str) -> dict[str, str]:
         found["pregnancy_16_weeks_or_more"] = later
     else:
         found["pregnancy_under_16_weeks_or_not_stated"] = "gestation under 16 weeks or not stated"
-    for s, d, words in _blood_pressures(norm):
+    pressures = _blood_pressures(norm)
+    for s, d, words, _ in (p for p in pressures if not p[3]):
         if s >= BP_SEVERE[0] or d >= BP_SEVERE[1]:
             found.setdefault("bp_160_110", words)
         if s >= BP_RAISED[0] or d >= BP_RAISED[1]:
@@ -1066,7 +1066,7 @@ def present_from_text(text: str) -> dict[str, str]:
         found["potassium_6_or_more"] = potassium[1]
         if potassium[0] >= POTASSIUM_SEVERE:
             found["potassium_6_5_or_more"] = potassium[1]
-    for s, d, words in _blood_pressures(norm, anyone=True):
+    for s, d, words, _ in pressures:
         if s >= BP_VERY_HIGH[0] or d >= BP_VERY_HIGH[1]:
             found.setdefault("bp_180_120", words)
             break

@@ -553,3 +553,23 @@ def finding_table_tests(fires: dict, quiet: dict, **kw):
 
     return test_fires, test_look_alike_quiet
 
+
+def fire_quiet_tests(fires: dict, quiet: dict, ages: dict | None = None):
+    """The two tests of a review's {finding id: [sentences]} tables, for a review file to bind at module level:
+    ``test_fires, test_quiet = fire_quiet_tests(CASES_FIRE, CASES_QUIET)``. `ages` gives a finding's firing
+    sentences an age (for findings limited to an age group)."""
+    from app.services.triage import triage
+
+    ages = ages or {}
+
+    @pytest.mark.parametrize("finding,text", [(f, t) for f, ts in fires.items() for t in ts])
+    def test_fires(finding, text):
+        kw = {"age": ages[finding]} if finding in ages else {}
+        assert finding in fired_ids(text, **kw), triage(text, **kw).reasons
+
+    @pytest.mark.parametrize("finding,text", [(f, t) for f, ts in quiet.items() for t in ts])
+    def test_quiet(finding, text):
+        assert finding not in fired_ids(text), triage(text).reasons
+
+    return test_fires, test_quiet
+

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import fired_ids as ids
+from conftest import fire_quiet_tests
 
 from app.services.acuity import default_acuity_index
 from app.services.triage import LEVELS, triage
@@ -228,15 +228,7 @@ AGE = {
 }
 
 
-@pytest.mark.parametrize("finding,text", [(f, t) for f, ts in CASES_FIRE.items() for t in ts])
-def test_fires(finding, text):
-    kw = {"age": AGE[finding]} if finding in AGE else {}
-    assert finding in ids(text, **kw), triage(text, **kw).reasons
-
-
-@pytest.mark.parametrize("finding,text", [(f, t) for f, ts in CASES_QUIET.items() for t in ts])
-def test_quiet(finding, text):
-    assert finding not in ids(text), triage(text).reasons
+test_fires, test_quiet = fire_quiet_tests(CASES_FIRE, CASES_QUIET, ages=AGE)
 
 
 @pytest.mark.parametrize("text", [

@@ -15,6 +15,7 @@ not development-set cases.
 from __future__ import annotations
 
 import pytest
+from conftest import fire_quiet_tests
 from conftest import fired_ids as ids
 
 from app.services.triage import triage
@@ -141,14 +142,7 @@ CASES_QUIET = {
 }
 
 
-@pytest.mark.parametrize("finding,text", [(f, t) for f, ts in CASES_FIRE.items() for t in ts])
-def test_fires(finding, text):
-    assert finding in ids(text), triage(text).reasons
-
-
-@pytest.mark.parametrize("finding,text", [(f, t) for f, ts in CASES_QUIET.items() for t in ts])
-def test_quiet(finding, text):
-    assert finding not in ids(text), triage(text).reasons
+test_fires, test_quiet = fire_quiet_tests(CASES_FIRE, CASES_QUIET)
 
 
 # The six development-set gaps, in this author's own words (not the dev texts).

@@ -6,7 +6,7 @@ red-flag-author-17. The reviewer's own sentences, both ways, through ``triage.tr
 from __future__ import annotations
 
 import pytest
-from conftest import fired_ids as ids
+from conftest import fire_quiet_tests
 
 from app.services.triage import triage
 
@@ -217,14 +217,7 @@ CASES_QUIET = {
 }
 
 
-@pytest.mark.parametrize("finding,text", [(f, t) for f, ts in CASES_FIRE.items() for t in ts])
-def test_fires(finding, text):
-    assert finding in ids(text), triage(text).reasons
-
-
-@pytest.mark.parametrize("finding,text", [(f, t) for f, ts in CASES_QUIET.items() for t in ts])
-def test_quiet(finding, text):
-    assert finding not in ids(text), triage(text).reasons
+test_fires, test_quiet = fire_quiet_tests(CASES_FIRE, CASES_QUIET)
 
 
 @pytest.mark.parametrize("text", [

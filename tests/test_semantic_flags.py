@@ -151,6 +151,26 @@ def test_knowledge_base_phrases_warmed_at_load_are_not_embedded_in_a_request(sma
     assert calls == [["my left calf is killing me"]]  # only the description's clause
 
 
+def test_warmed_phrases_are_kept_in_half_precision_and_score_as_in_full(small, encoder):
+    """The warmed knowledge-base phrases are stored as float16 (half a worker's memory for them); a finding's
+    similarity moves by well under the distance between thresholds."""
+    index, _ = small
+    semantic = SemanticIndex(index.findings, encoder)
+    phrases = [fold(p).strip() for p in ("pain in my calf", "calf pain", "short of breath", "my lips went blue",
+                                         "crushing pain in my chest", "sore throat")]
+    library = set(semantic._phrases)  # the red-flag phrases, float32, are not warmed again
+    semantic.warm_phrases(phrases)
+    warmed = [p for p in phrases if p not in library]
+    assert len(warmed) >= 3 and all(semantic._phrases[p].dtype == np.float16 for p in warmed)
+    vectors = semantic.phrase_vectors(phrases)
+    assert vectors.dtype == np.float32
+    clause = np.asarray(encoder(["my left calf is killing me and I'm puffed out"]), dtype=np.float32)[0]
+    clause /= np.linalg.norm(clause)
+    full = np.asarray(encoder(phrases), dtype=np.float32)
+    full /= np.linalg.norm(full, axis=1, keepdims=True)
+    assert np.max(np.abs(vectors @ clause - full @ clause)) < 0.002
+
+
 def test_a_deployment_can_turn_matching_by_meaning_off():
     from types import SimpleNamespace
 

@@ -307,7 +307,7 @@ class SemanticIndex:
                     self._phrases.clear()
                 self._phrases.update(zip(missing, vectors, strict=True))
         return np.stack([self._phrases[p] if p in self._phrases else _normalise_rows(self.embed([p]))[0]
-                         for p in phrases])
+                         for p in phrases]).astype(np.float32, copy=False)
 
     def warm_phrases(self, phrases: Sequence[str], cache: Any = None) -> None:
         """Embed (folded) phrases now, e.g. every knowledge-base symptom phrase at model load, so that
@@ -318,9 +318,13 @@ class SemanticIndex:
         digest = hashlib.sha256(("findings\n" + "\n".join(texts)).encode()).hexdigest()
         matrix = cache.get(digest) if cache is not None else None
         if matrix is None or len(matrix) != len(texts):
-            matrix = _normalise_rows(self.embed(texts))
+            matrix = _normalise_rows(self.embed(texts)).astype(WARM_DTYPE)
             if cache is not None:
                 cache[digest] = matrix
+        # Half precision: ~18,000 knowledge-base phrases are 27 MB of a worker's memory in float32, 14 MB in
+        # float16; they are only ever read a condition's few dozen at a time (``phrase_vectors`` widens those),
+        # and a similarity moves by under 0.002 (tests/test_semantic_flags.py). Red-flag phrases stay float32.
+        matrix = matrix.astype(WARM_DTYPE, copy=False)
         with self._lock:
             self._phrases.update(zip(texts, matrix, strict=True))
 
@@ -387,6 +391,7 @@ def _pool() -> ThreadPoolExecutor:
 
 _LOCK = threading.Lock()
 _NONE = object()
+WARM_DTYPE = np.float16  # the knowledge-base phrases warmed at load (see ``warm_phrases``)
 CACHE_DIR = ".semantic-cache"  # beside the model versions; hidden, so the registry skips it
 
 

@@ -424,3 +424,119 @@ def test_by_meaning_an_amount_is_needed_to_read_an_overdose():
     assert not compatible("i've been taking paracetamol", "taken too much paracetamol")
     assert compatible("took 20 paracetamol", "taken too much paracetamol")
     assert not compatible("weight bearing", "non-weight bearing")
+
+
+# Round 13 readers ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concepts", [
+    ("84M, Na 128 on bloods today (was 137 in spring)", {"sodium_under_130"}),
+    ("sodium was 122 this morning", {"sodium_under_130", "sodium_under_125"}),
+    ("Na+ 119 mmol/L", {"sodium_under_130", "sodium_under_125"}),
+    ("U&E: Na 134, K 4.1", set()),
+    ("na 130 and K 4.0", set()),
+    ("if the sodium is under 125 ring us", set()),  # a condition, not a reading
+    ("sodium 124 last year, now 136", set()),  # a past value
+    ("low sodium (124)", {"sodium_under_130", "sodium_under_125"}),
+    ("bloods show sodium 123", {"sodium_under_130", "sodium_under_125"}),
+    # a drug's salt or a urine sodium is not a blood sodium (independent check of round 13)
+    ("Levothyroxine sodium 100 micrograms, tired and weak", set()),
+    ("docusate sodium 100 twice a day", set()),
+    ("naproxen sodium 275 for my back", set()),
+    ("urine sodium 110", set()),
+])
+def test_a_sodium_value_is_read(text, concepts):
+    from app.services.acuity import present_from_text
+
+    assert {k for k in present_from_text(text) if k.startswith("sodium")} == concepts
+
+
+def test_a_bare_gestation_counts_as_the_pregnancy_it_states():
+    """"22 weeks with my first" is a later pregnancy: one-sided pain is a same-day check, not an ectopic emergency;
+    a scan, a duration or a past birth is not a gestation."""
+    from app.services.acuity import present_from_text
+
+    assert "pregnancy_16_weeks_or_more" in present_from_text("22 weeks with my first, sharp pain on my right side")
+    for text in ("pregnant, had my 20 week scan, pain on my right side", "pregnant, pain on my right for 18 weeks",
+                 "lost a baby at 24 weeks, positive test now"):
+        assert "pregnancy_under_16_weeks_or_not_stated" in present_from_text(text), text
+    result = triage("22 weeks with my first, constant pain on my right side since yesterday", age=27, sex="female")
+    assert result.level == "urgent", result.reasons
+
+
+@pytest.mark.parametrize("text", ["I'm on Humira injections for my arthritis", "on adalimumab", "day 8 of FOLFOX",
+                                  "having rituximab infusions", "takes tacrolimus since her kidney transplant"])
+def test_named_biologics_immunosuppressants_and_chemotherapy_weaken_immunity(text):
+    from app.services.acuity import read_person
+
+    assert read_person(text, 48, None).risk_factors.get("immunosuppressed"), text
+
+
+@pytest.mark.parametrize("text, age", [
+    ("my husband Derek is 74 and has had bad back ache since teatime", 74.0),
+    ("My Mum Mary, 82, fell this morning", 82.0),
+    ("my son Jack is 3 and has a rash", 3.0),
+    ("my son Is 3", 3.0),  # "Is" carries the sentence: not a name
+])
+def test_a_relations_first_name_does_not_hide_the_age(text, age):
+    from app.services.acuity import read_person
+
+    assert read_person(text).ages == [age]
+
+
+def test_a_capitalised_word_that_is_not_before_an_age_is_left_alone():
+    from app.services.acuity import read_person
+
+    assert read_person("my wife Sarah who is 34 weeks pregnant").ages == []
+    assert read_person("My Dad Has a fever, he is 80").ages == [80.0]
+
+
+@pytest.mark.parametrize("text, weakened", [
+    ("had chemo 10 years ago, painful mouth ulcer", False),
+    ("10 years ago I had chemotherapy, now a sore throat", False),
+    ("had chemo as a child", False),
+    ("finished chemo 2 weeks ago, fever", True),  # a blood count may still be low weeks after
+    ("on chemo since 2 years ago, fever", True),
+    ("chemo 2 years ago and again since june", True),
+    ("kidney transplant in 2015, fever", True),  # lifelong immunosuppression
+    ("had chemo in 2019 and on methotrexate now", True),
+])
+def test_chemotherapy_that_ended_years_ago_does_not_weaken_immunity_now(text, weakened):
+    from app.services.acuity import read_person
+
+    assert bool(read_person(text).risk_factors.get("immunosuppressed")) is weakened
+
+
+@pytest.mark.parametrize("text, read", [
+    ("Temp of 39 for six days", True),
+    ("fever x5 days", True),
+    ("febrile 6/7", True),
+    ("day 6 of fever", True),
+    ("fever 6 days despite calpol", True),
+    ("high temps for the past 5 days", True),
+    ("temperature on and off for a week", True),
+    ("fever for 2 days", False),
+    ("no fever for 5 days", False),
+    ("had a fever for 6 days last year", False),
+    ("if the fever lasts 5 days call us", False),
+    ("temp 36.8 for 6 days", False),  # a normal temperature
+    ("cough for 6 days and a temperature", False),  # the days belong to the cough
+    # the independent check of round 13 (red-flag-reviewer-43)
+    ("my 4 year old's fever is on day 5", True),
+    ("my baby has had a temp for nearly a week", True),
+    ("her temperature has been up for 5 days", True),
+    ("feaver for 5 days", True),
+    ("my 3 year old has had a fever for 5 or 6 days", True),
+    ("he had a fever for 5 days in the summer, now fine", False),
+    ("my 4 year old has had hay fever for 5 days", False),
+    ("temperature for 5 hours", False),
+    ("temp 39 5 times today", False),
+])
+def test_a_fever_of_five_days_or_more_is_read(text, read):
+    from app.services.acuity import present_from_text
+
+    assert ("fever_5_days_or_more" in present_from_text(text)) is read
+
+
+def test_a_childs_fever_of_five_days_in_other_words_needs_a_same_day_check():
+    check_level("my 3 year old has had a temp of 39 for six days, eating ok", "urgent", "prolonged_fever_child")
+    check_level("4yo, febrile 6/7, otherwise well", "urgent", "prolonged_fever_child")

@@ -116,3 +116,29 @@ def test_an_infant_fever_read_from_a_thermometer_is_an_emergency():
 
     result = triage("My 5 week old feels hot and the thermometer says 38.2 under her arm. Feeding a bit less.")
     assert result.level == "emergency"
+
+
+# Round 13: a number of degrees with no temperature word may be an angle or the weather ("fixed flexion at the MCPJ
+# approx 30 degrees" scored NEWS2 3 as a temperature of 30 C, an emergency).
+@pytest.mark.parametrize("text", [
+    "fixed flexion at MCPJ approx 30 degrees, painless",
+    "can only bend my knee to 40 degrees since the op",
+    "it was 35C outside and I feel dizzy and sick",
+    "40 degrees in the shade on holiday and I've got a headache",
+    "the bath water was 39 degrees",
+    "he is 32 degrees and shivering",  # no unit and under 35: written as "temp 32" by whoever measured it
+])
+def test_angles_weather_and_unitless_low_degrees_are_not_temperatures(text):
+    assert "temperature_c" not in vitals_from_text(text), vitals_from_text(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("feels hot, 39 degrees", 39.0),
+    ("knee flexion 90 degrees, temp 38.4", 38.4),
+    ("found outside in the snow, temp 31", 31.0),
+    ("temp 30 degrees when the paramedics found her", 30.0),
+    ("she is 39.5 degrees and floppy", 39.5),
+    ("104 degrees fever", 40.0),
+])
+def test_temperatures_with_degrees_are_still_read(text, expected):
+    assert vitals_from_text(text)["temperature_c"] == expected

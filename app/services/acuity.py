@@ -382,7 +382,15 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
         r"sitagliptin|linagliptin|alogliptin|saxagliptin|vildagliptin|dapagliflozin|empagliflozin|canagliflozin|pioglitazone)(?![\w'])"),
     "immunosuppressed": re.compile(
         r"(?<![\w'])(?:chemotherapy|chemo|immunosuppressed|immunocompromised|immunosuppressants?|weak(?:ened)? immune system|low immune system|"
-        r"on steroids|long-term steroids|prednisolone|transplant|hiv|methotrexate|neutropenic|biologics?|azathioprine)(?![\w'])"),
+        r"on steroids|long-term steroids|prednisolone|transplant|hiv|methotrexate|neutropenic|biologics?|azathioprine|"
+        # named immunosuppressants and biologics (round 13: "on Humira injections" with a fever was not immunosuppressed);
+        # chemotherapy regimens by their usual names
+        r"mycophenolate|cellcept|tacrolimus|ciclosporin|cyclosporine?|sirolimus|leflunomide|cyclophosphamide|"
+        r"adalimumab|humira|amgevita|imraldi|hyrimoz|infliximab|remicade|remsima|inflectra|etanercept|enbrel|benepali|"
+        r"certolizumab|cimzia|golimumab|simponi|rituximab|tocilizumab|abatacept|ustekinumab|stelara|secukinumab|"
+        r"cosentyx|ixekizumab|vedolizumab|entyvio|tofacitinib|baricitinib|upadacitinib|ocrelizumab|fingolimod|"
+        r"natalizumab|alemtuzumab|folfox|folfiri|capox|r-chop|fec-?t?|docetaxel|paclitaxel|carboplatin|cisplatin|"
+        r"oxaliplatin|capecitabine|5-?fu|gemcitabine|immunotherapy|pembrolizumab|nivolumab)(?![\w'])"),
     "anticoagulants": re.compile(
         r"(?<![\w'])(?:warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|blood thinners?|anticoagulants?|anticoagulated|heparin|clexane|doac|eliquis|xarelto)(?![\w'])"),
     "recent_surgery": re.compile(
@@ -422,10 +430,17 @@ def _same_words(span: tuple[int, int] | None, spans: list[tuple[int, int]]) -> b
     return span is not None and any(lo < span[1] and span[0] < hi for lo, hi in spans)
 
 
+# A relation's first name between the relation and the age ("my husband Derek is 74", "my mum Mary, 82", round 13:
+# a 74-year-old's back pain with a faint was read without an age): dropped before the ages are read. Only a capitalised
+# word, and never a word that carries the sentence ("my son Is 3", "my dad Has a fever").
+_NAMED_RELATION = re.compile(
+    r"(\b(?i:(?:my|our|his|her|their)\s+" + _RELATION + r"))\s+(?!(?:Is|Was|Has|Had|And|Who|Aged|Age|Just|Only|Now|Then|Says|Said|Has|Got|Keeps)\b)[A-Z][a-z]+\b(?=\s*(?:,|\(|is\b|who\b|aged\b|age\b|'s\b))")
+
+
 def read_person(text: str, age: int | None = None, sex: str | None = None,
                 risk_factors: dict[str, Any] | None = None) -> Person:
     """Age, sex, pregnancy and risk factors from the inputs, completed from the text."""
-    norm = normalise(text)
+    norm = normalise(_NAMED_RELATION.sub(r"\1", text or ""))
     # An age typed as 0 means "under one": a range, so findings for under-3-months need the text's weeks.
     ages: list[float] = [float(age)] if age else []
     baby_weeks: list[float] = []  # "the baby is 12 weeks" may be a gestation when a pregnancy is read (below)
@@ -650,8 +665,35 @@ def _low_dose_steroid_skipped(pattern: re.Pattern[str], norm: str) -> re.Match[s
             continue
         if _STEROID_WORD.fullmatch(m.group(0).split()[-1]) and _low_dose_steroid(norm, m):
             continue
+        around = _clause_around(norm, m, 40)
+        sentence = norm[max([b.end() for b in _FULL_STOP.finditer(norm, 0, m.start())] or [0]):
+                        next((b.start() for b in _FULL_STOP.finditer(norm, m.end())), len(norm))]
+        if (not _LIFELONG.search(m.group(0)) and _YEARS_PAST.search(around) and not re.search(r"\bsince\b", around)
+                and not _TREATED_AGAIN.search(sentence)):
+            continue  # "had chemo 10 years ago": not weakened now (independent check of round 13)
         return m
     return None
+
+
+# Treatment that ended a year or more ago: "had chemo 10 years ago", "chemotherapy as a child", "in 2015". Weeks or
+# months ago still count (a blood count may still be low weeks after chemotherapy).
+_LIFELONG = re.compile(r"transplant|hiv|immuno(?:suppressed|compromised)|immune")  # a past date does not end these
+_YEARS_PAST = re.compile(r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|few|couple of)\s+"
+                         r"(?:years?|yrs?)\s+ago|years ago|decades? ago|as a (?:child|kid|teenager|teen)|"
+                         r"(?:in|back in) (?:19\d\d|20[01]\d|202[0-4]))\b")
+
+
+_TREATED_AGAIN = re.compile(r"\b(?:again|restarted|re-?started|back on|relapsed?|recurrence|recurred|returned|came back|"
+                            r"currently|at the moment|still on|now on|ongoing)\b")
+
+
+def _clause_around(norm: str, m: re.Match[str], width: int) -> str:
+    """The words up to `width` characters either side of a match, within its clause."""
+    lo, hi = max(0, m.start() - width), min(len(norm), m.end() + width)
+    before, after = norm[lo:m.start()], norm[m.end():hi]
+    before = re.split(r"[.;:,!?()\n]|\b(?:but|and)\b", before)[-1]
+    after = re.split(r"[.;:,!?()\n]|\b(?:but|and)\b", after)[0]
+    return before + m.group(0) + after
 
 
 def applies(population: Population, person: Person) -> bool:
@@ -974,7 +1016,12 @@ _GESTATION = re.compile(
     r"|\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\s*(?:pregnant|gestation|along|by dates|by scan)\b"
     r"|(?<![\d/.+])(?<!dose )(?<!ratio )(\d{1,2})(?:\s*\+\s*[0-6])?\s*/\s*40(?![\d/])" + _NOT_GESTATION_AFTER
     # "35+4 wk", "28+2 weeks" (round 9: a clinical gestation without "/40" or "pregnant")
-    + r"|(?<![\d/.+])" + _NOT_BIRTH + r"(\d{1,2})\s*\+\s*[0-6]\s*(?:weeks?|wks?)\b(?!\s*(?:ago|old|since|postpartum|post|after))")
+    + r"|(?<![\d/.+])" + _NOT_BIRTH + r"(\d{1,2})\s*\+\s*[0-6]\s*(?:weeks?|wks?)\b(?!\s*(?:ago|old|since|postpartum|post|after))"
+    # a bare "22 weeks" that the pregnancy reader takes as the pregnancy ("22 weeks with my first", round 13: the
+    # one-sided pain of round ligament pain at 22 weeks was an ectopic emergency); the same exclusions as that reader
+    # (a duration, an age) and a scan or a past birth ("my 20 week scan", "lost a baby at 24 weeks")
+    r"|(?<![\w'+/.])(?<!for )(?<!last )(?<!past )(?<!over )(?<!son is )(?<!baby is )(?<!daughter is )(?<!baby's )"
+    r"(?<!son's )(?<!at )(?<!born )(1[6-9]|[23]\d|4[0-2]) ?(?:weeks?|wks?)\b(?! ago| old|-old|\s*scan|\s*since|\s*post)")
 _LATER_TRIMESTER = re.compile(r"\b(?:second|2nd|third|3rd) trimester\b")
 _EARLY_PREGNANCY = re.compile(
     r"\b(?:missed (?:my |a |her )?periods?|periods? (?:is|are|was) (?:\w+ ){0,3}late|periods? (?:(?:now|about|nearly|over|\d+|a|one|two|three|four|five|six|few|couple|of|days?|weeks?) ){0,3}late|late periods?|positive (?:pregnancy )?test|"
@@ -1033,11 +1080,101 @@ def _potassium(norm: str) -> tuple[float, str] | None:
     return best
 
 
+# A sodium written as a value ("Na 128", "sodium of 122", "Na+ 119"), round 13 ("Na 128 on bloods today (was 137 in
+# spring)" with new unsteadiness was routine): NICE CKS hyponatraemia: under 125 mmol/L is severe, 125-129 moderate.
+# The lowest affirmed value counts; the potassium reader's exclusions apply (a condition, a negation, a past value).
+_SODIUM = re.compile(r"\b(?<!n/)(?:na\+?|serum na\+?|sodium)\s*(?:levels?\s*)?(?:\(|of|is|was|were|=|:|-|at|now|"
+                     r"came back(?: at)?|(?:is |was )?(?:low|down|dropped|fallen) (?:at|to))?\s*"
+                     r"(\d{3})(?!\d)(?!\.\d)(?!\s*(?:%|mg|kg|mm\b|years?|weeks?|days?|hours?|times?|ml|mcg|micro|ug\b|µg))")
+# "sodium" after another word is a salt in a drug's name ("levothyroxine sodium 100 micrograms", "docusate sodium 100",
+# "naproxen sodium", independent check of round 13), or a urine sodium: only these words may stand before it.
+_SODIUM_BEFORE = frozenset({"serum", "plasma", "blood", "bloods", "low", "lowish", "my", "his", "her", "their", "the",
+                            "your", "a", "and", "with", "but", "also", "now", "today", "new", "corrected", "of", "is",
+                            "was", "showed", "shows", "result", "results", "lab", "labs", "ue", "ues", "u", "e",
+                            "check", "checked", "repeat", "show", "shown", "showing", "says", "said", "mums", "dads",
+                            "mum", "dad"})
+SODIUM_LOW = 130
+FEVER_DAYS_LONG = 5
+SODIUM_SEVERE = 125
+
+
+def _sodium(norm: str) -> tuple[int, str] | None:
+    """The lowest sodium value affirmed in the text, with its words."""
+    best = None
+    for m in _SODIUM.finditer(norm):
+        before = re.findall(r"[\w']+", norm[max(0, m.start() - 30):m.start()])
+        gap = norm[max(0, m.start() - 30):m.start()]
+        if m.group(0).startswith("sodium") and before and not re.search(r"[.;:,(!?\n]\s*$", gap) \
+                and before[-1].replace("'", "") not in _SODIUM_BEFORE:
+            continue  # a drug's salt or a urine sodium, not a blood sodium
+        value = int(m.group(1))
+        lo = clause_start(norm, m.start())
+        if not 95 <= value <= 175 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):
+            continue
+        if _VALUE_PAST.search(norm[m.end():]):
+            continue  # "Na was 124 last year": not now
+        if best is None or value < best[0]:
+            best = (value, m.group(0).strip())
+    return best
+
+
+# How long a fever has lasted, in days ("temp of 39 for six days", "fever x5 days", "febrile 6/7", "day 6 of fever",
+# "5 days of temperatures", round 13): NICE NG143 (a child's fever for 5 days or more needs assessment for Kawasaki
+# disease). The listed phrases of `prolonged_fever_child` read only some of these.
+_DAYS_WORDS = {"week": 7, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a week": 7, "over a week": 8,
+               "a fortnight": 14, "two weeks": 14, "2 weeks": 14, "a whole week": 7, "a full week": 7}
+_FEVER_WORD = (r"(?<!hay )(?<!freezing )(?<!cold )(?<!low )(?<!outside )(?<!outdoor )(?<!room )(?:fevers?|feaver|fevar|feverish|febrile|pyrexi(?:a|al)|high temps?|temps?|temperatures?|"
+               r"tempreture|temprature|tempriture|high temperatures?|"
+               r"temp(?:erature)? (?:of |was |is |at |up to |around |over )?\d{2,3}(?:\.\d)?\s*(?:c|f|degrees?)?)")
+_DAY_COUNT = r"(\d{1,2}|five|six|seven|eight|nine|ten)"
+_FEVER_DAYS = re.compile(
+    r"\b" + _FEVER_WORD + r"\s*(?:on and off |on & off |off and on |spiking |every day |daily |each day |"
+    r"(?:has )?(?:been |lasted |lasting |going |gone on |continued |persisted |persisting )?(?:up |high |raised )?)?"
+    r"(?:for (?:the (?:last|past) )?(?:nearly |almost |about |over |more than )?|x\s?|since |over (?:the (?:last|past) )?|"
+    r"now |lasting |of |)"
+    r"(?:" + _DAY_COUNT + r"\s*(?:or \d{1,2} |to \d{1,2} |- ?\d{1,2} )?(?:days?|d|/7)\b|"
+    r"(a week|over a week|a fortnight|two weeks|2 weeks|a whole week|a full week|(?<=past )week|(?<=last )week)\b|"
+    r"(?P<weeks>[1-9])\s*(?:/52|weeks?|wks?)\b)"
+    r"(?!\s*ago)"
+    r"|\b" + _FEVER_WORD + r"\s*(?:is |has been |now )?on day (\d{1,2}|five|six|seven|eight|nine|ten)\b"
+    r"|\b" + _DAY_COUNT + r"\s*(?:days?|/7) (?:of|with) (?:a |high )?" + _FEVER_WORD
+    + r"|\bday (\d{1,2}|five|six|seven|eight|nine|ten) of (?:the |a |her |his |my )?(?:fever|temperature|temps|high temp)")
+
+
+_FEVER_BEFORE_NOW = re.compile(r"[^.;!?\n,]{0,5}?\b(?:in the (?:summer|winter|spring|autumn|holidays?)|at christmas|"
+                               r"at easter|on holiday|when (?:he|she|i|they) was|when (?:he|she) was (?:a )?(?:baby|little))")
+
+
+def _fever_days(norm: str) -> tuple[int, str] | None:
+    """The longest affirmed fever duration in days, with its words."""
+    best = None
+    for m in _FEVER_DAYS.finditer(norm):
+        k, word = next((k, g) for k, g in enumerate(m.groups()) if g)
+        days = int(word) if word.isdigit() else _DAYS_WORDS.get(word, 0)
+        if _FEVER_DAYS.groupindex.get("weeks") == k + 1:
+            days *= 7
+        if is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, clause_start(norm, m.start()), m.start()):
+            continue
+        if _VALUE_PAST.search(norm[m.end():]) or _FEVER_BEFORE_NOW.match(norm, m.end()):
+            continue  # "had a fever for 6 days last year / in the summer"
+        # the temperature written before the duration, not the days ("fever for 10 days"); Fahrenheit from 93
+        reading = re.search(r"\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|d\b|/7|/52|or\b|to\b|-))", m.group(0))
+        if reading and not m.group(0).startswith("day"):
+            value = float(reading.group(1))
+            if (value - 32) * 5 / 9 < 37.8 if value >= 93 else value < 37.8:
+                continue  # "temp 36.8 for 6 days", "temp of 99 for 6 days": a normal temperature
+        if best is None or days > best[0]:
+            best = (days, m.group(0).strip())
+    return best
+
+
 def present_from_text(text: str) -> dict[str, str]:
     """Concepts the words cannot express: ten or more tablets taken ("took 40 paracetamol"), no
     urine for 12 hours or more ("haven't peed for 15 hours"), a blood pressure of 140/90 or more
     (`bp_140_90`), 160/110 or more (`bp_160_110`) or 180/120 or more (`bp_180_120`), a potassium of
-    6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more (`potassium_6_5_or_more`), a stated current gestation of 16 weeks or more
+    6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more (`potassium_6_5_or_more`), a sodium under 130
+    (`sodium_under_130`) or under 125 mmol/L (`sodium_under_125`), a fever for 5 days or more
+    (`fever_5_days_or_more`), a stated current gestation of 16 weeks or more
     (`pregnancy_16_weeks_or_more`) or else `pregnancy_under_16_weeks_or_not_stated`."""
     norm = normalise(text)
     found: dict[str, str] = {}
@@ -1050,6 +1187,14 @@ def present_from_text(text: str) -> dict[str, str]:
         if n * (24 if m.group(2).startswith("d") else 1) >= NO_URINE_HOURS:
             found["no_urine_12_hours"] = m.group(0)
             break
+    fever = _fever_days(norm)
+    if fever is not None and fever[0] >= FEVER_DAYS_LONG:
+        found["fever_5_days_or_more"] = fever[1]
+    sodium = _sodium(norm)
+    if sodium is not None and sodium[0] < SODIUM_LOW:
+        found["sodium_under_130"] = sodium[1]
+        if sodium[0] < SODIUM_SEVERE:
+            found["sodium_under_125"] = sodium[1]
     later = _gestation_16_or_more(norm)
     if later is not None:
         found["pregnancy_16_weeks_or_more"] = later

@@ -122,6 +122,29 @@ _TEMP_LIMIT_BEFORE = re.compile(
     r"not|never (?:above|over))\s*(?:a |the )?$")
 
 
+# A number of degrees with no temperature word is not always a body temperature (round 13): an angle ("fixed flexion
+# at the MCPJ approx 30 degrees" read as 30 C scored NEWS2 3, an emergency) or the weather / a room / water ("35C
+# outside", "40 degrees in the shade"). Such a bare reading counts only outside those contexts, and without a unit only
+# from 35 C (a lower one is written with "temp" or "C" by whoever measured it).
+_TEMP_WORD = re.compile(r"(?:t|temp|temperature|tmax|fever|thermometer)\b")
+_NOT_BODY_TEMP = re.compile(
+    r"\b(?:flex\w*|extend\w*|extension|angle[ds]?|angulat\w*|abduct\w*|adduct\w*|rotat\w*|bend|bent|tilt\w*|"
+    r"contracture|deformity|[mdp]i?pj|[mdp]cpj|scoliosis|curve|slope|incline|"
+    r"outside|outdoors|shade|heat ?wave|weather|sunny|sunshine|in the sun|forecast|humid\w*|the room|room temp\w*|"
+    r"indoors|in the house|in here|office|oven|bath|shower|water|fridge|freezer|air ?con\w*|wash)\b")
+
+
+def _bare_degrees_not_a_reading(norm: str, m: re.Match[str], unit: str | None, value: float) -> bool:
+    """A "N degrees" with no temperature word before it that is an angle or the weather, or under 35 with no unit."""
+    if _TEMP_WORD.match(m.group(0)):
+        return False
+    lo = max([norm.rfind(c, 0, m.start()) for c in ".;!?\n"] + [-1]) + 1
+    hi = min([i for i in (norm.find(c, m.end()) for c in ".;!?\n") if i >= 0] + [len(norm)])
+    if _NOT_BODY_TEMP.search(norm, max(lo, m.start() - 40), min(hi, m.end() + 40)):
+        return True
+    return not unit and value < 35
+
+
 def _temperature(value: float, unit: str | None) -> float | None:
     unit = (unit or "").lower()
     if unit.startswith("f") or (not unit and 93 <= value <= 110):
@@ -150,7 +173,7 @@ def vitals_from_text(text: str) -> dict[str, Any]:
         if value is None or _TEMP_LIMIT_BEFORE.search(norm[max(0, at - 24):at]):
             continue  # "temperature under 38C", "below 38 degrees": a limit, not a reading
         temp = _temperature(float(value), unit)
-        if temp is not None:
+        if temp is not None and not _bare_degrees_not_a_reading(norm, m, unit, temp):
             found["temperature_c"] = temp
             break
     for pattern, level in _CONSCIOUSNESS_TEXT:

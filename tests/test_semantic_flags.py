@@ -183,3 +183,12 @@ def test_a_deployment_can_turn_matching_by_meaning_off():
             raise AssertionError("not asked when matching by meaning is off")
 
     assert served_semantic(SimpleNamespace(config={"RED_FLAGS_BY_MEANING": False}), Encoder()) is None
+
+
+def test_a_normal_reading_never_means_one_above_normal():
+    """"temp normal" shares "normal" with "temp above normal" (round 14: a teething baby's fever finding fired)."""
+    from app.services.semantic import compatible
+
+    assert not compatible("temp normal", "temp above normal")
+    assert not compatible("temperature was normal", "temperature higher than normal")
+    assert compatible("his temp is higher than normal", "temperature is above normal")

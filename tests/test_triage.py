@@ -540,3 +540,31 @@ def test_a_fever_of_five_days_or_more_is_read(text, read):
 def test_a_childs_fever_of_five_days_in_other_words_needs_a_same_day_check():
     check_level("my 3 year old has had a temp of 39 for six days, eating ok", "urgent", "prolonged_fever_child")
     check_level("4yo, febrile 6/7, otherwise well", "urgent", "prolonged_fever_child")
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("target INR 2-3. Routine INR today 7.9. Gums bleeding when brushing", {"inr_5_or_more"}),
+    ("INR of 9.2", {"inr_5_or_more", "inr_8_or_more"}),
+    ("my inr is 8", {"inr_5_or_more", "inr_8_or_more"}),
+    ("inr 2.5, all fine", set()),
+    ("INR range 2.5-3.5", set()),  # a target range
+    ("INR was 10 last year, now 2.6", set()),  # a past value
+    ("if your INR is over 8 call the clinic", set()),  # a condition
+])
+def test_an_inr_value_is_read(text, concepts):
+    from app.services.acuity import present_from_text
+
+    assert {k for k in present_from_text(text) if k.startswith("inr")} == concepts
+
+
+def test_methotrexate_as_mtx_weakens_immunity_and_warns_of_a_low_blood_count():
+    from app.services.acuity import read_person
+
+    text = "61F, RA on MTX 20mg weekly. 4/7 sore throat and mouth ulcers, bruising easily on shins. T 37.6"
+    assert read_person(text).risk_factors.get("immunosuppressed")
+    check_level(text, "urgent", "dmard_blood_count_warning")
+
+
+def test_nothing_like_denies_what_follows():
+    assert "suicidal_thoughts" not in fired_ids("Feeling flat for months. Nothing like wanting to hurt myself, just meh")
+    assert "suicidal_thoughts" in fired_ids("I feel nothing like myself, I want to hurt myself")

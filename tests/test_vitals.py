@@ -142,3 +142,17 @@ def test_angles_weather_and_unitless_low_degrees_are_not_temperatures(text):
 ])
 def test_temperatures_with_degrees_are_still_read(text, expected):
     assert vitals_from_text(text)["temperature_c"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("her pulse on the blood pressure machine keeps saying 38 or 40", 38),  # round 14
+    ("checked her pulse, it was about 120", 120),
+    ("his pulse was racing at 150", 150),
+])
+def test_a_pulse_named_with_a_device_or_a_verb_is_read(text, expected):
+    assert vitals_from_text(text)["heart_rate"] == expected
+
+
+@pytest.mark.parametrize("text", ["my pulse and BP machine says 130/85", "pulse is 2 hours away", "pulse ox says 93%"])
+def test_a_blood_pressure_or_a_time_beside_the_word_pulse_is_not_a_heart_rate(text):
+    assert "heart_rate" not in vitals_from_text(text)

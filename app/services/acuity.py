@@ -382,7 +382,7 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
         r"sitagliptin|linagliptin|alogliptin|saxagliptin|vildagliptin|dapagliflozin|empagliflozin|canagliflozin|pioglitazone)(?![\w'])"),
     "immunosuppressed": re.compile(
         r"(?<![\w'])(?:chemotherapy|chemo|immunosuppressed|immunocompromised|immunosuppressants?|weak(?:ened)? immune system|low immune system|"
-        r"on steroids|long-term steroids|prednisolone|transplant|hiv|methotrexate|neutropenic|biologics?|azathioprine|"
+        r"on steroids|long-term steroids|prednisolone|transplant|hiv|methotrexate|mtx|metoject|neutropenic|biologics?|azathioprine|"
         # named immunosuppressants and biologics (round 13: "on Humira injections" with a fever was not immunosuppressed);
         # chemotherapy regimens by their usual names
         r"mycophenolate|cellcept|tacrolimus|ciclosporin|cyclosporine?|sirolimus|leflunomide|cyclophosphamide|"
@@ -1141,6 +1141,34 @@ _FEVER_DAYS = re.compile(
     + r"|\bday (\d{1,2}|five|six|seven|eight|nine|ten) of (?:the |a |her |his |my )?(?:fever|temperature|temps|high temp)")
 
 
+# An INR written as a value ("INR 7.9", "INR of 6.2", "INR today 9"), round 14 ("Routine INR today 7.9. Reports gums
+# bleeding" was routine: only the listed words "INR 8" ... were read). NICE CKS oral anticoagulation: 5.0-8.0 with
+# minor bleeding and 8.0 or more are same-day problems. The highest affirmed value counts; the potassium reader's
+# exclusions apply (a target range, a condition, a negation, a past value).
+_INR = re.compile(r"\binr\s*(?:levels?\s*|results?\s*|reading\s*|check\s*)?(?:today\s*|this morning\s*|now\s*)?"
+                  r"(?:of|is|was|were|=|:|-|at|came back(?: at)?|(?:is |was )?(?:high|up|raised) at)?\s*(?:today\s*)?"
+                  r"(\d{1,2}(?:\.\d{1,2})?)(?!\d)(?!\.\d)(?!\s*(?:-|to|–)\s*\d)(?!\s*(?:%|mg|years?|weeks?|days?|times?))")
+INR_HIGH = 5.0
+INR_VERY_HIGH = 8.0
+
+
+def _inr(norm: str) -> tuple[float, str] | None:
+    """The highest INR value affirmed in the text, with its words (not a target range such as "INR 2-3")."""
+    best = None
+    for m in _INR.finditer(norm):
+        value = float(m.group(1))
+        lo = clause_start(norm, m.start())
+        if not 0.8 <= value <= 20 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):
+            continue
+        if re.search(r"\b(?:target|range|aim|between)\b", norm[max(lo, m.start() - 25):m.start()]):
+            continue
+        if _VALUE_PAST.search(norm[m.end():]):
+            continue  # "INR was 9 last year"
+        if best is None or value > best[0]:
+            best = (value, m.group(0).strip())
+    return best
+
+
 _FEVER_BEFORE_NOW = re.compile(r"[^.;!?\n,]{0,5}?\b(?:in the (?:summer|winter|spring|autumn|holidays?)|at christmas|"
                                r"at easter|on holiday|when (?:he|she|i|they) was|when (?:he|she) was (?:a )?(?:baby|little))")
 
@@ -1174,7 +1202,7 @@ def present_from_text(text: str) -> dict[str, str]:
     (`bp_140_90`), 160/110 or more (`bp_160_110`) or 180/120 or more (`bp_180_120`), a potassium of
     6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more (`potassium_6_5_or_more`), a sodium under 130
     (`sodium_under_130`) or under 125 mmol/L (`sodium_under_125`), a fever for 5 days or more
-    (`fever_5_days_or_more`), a stated current gestation of 16 weeks or more
+    (`fever_5_days_or_more`), an INR of 5 (`inr_5_or_more`) or 8 or more (`inr_8_or_more`), a stated current gestation of 16 weeks or more
     (`pregnancy_16_weeks_or_more`) or else `pregnancy_under_16_weeks_or_not_stated`."""
     norm = normalise(text)
     found: dict[str, str] = {}
@@ -1190,6 +1218,11 @@ def present_from_text(text: str) -> dict[str, str]:
     fever = _fever_days(norm)
     if fever is not None and fever[0] >= FEVER_DAYS_LONG:
         found["fever_5_days_or_more"] = fever[1]
+    inr = _inr(norm)
+    if inr is not None and inr[0] >= INR_HIGH:
+        found["inr_5_or_more"] = inr[1]
+        if inr[0] >= INR_VERY_HIGH:
+            found["inr_8_or_more"] = inr[1]
     sodium = _sodium(norm)
     if sodium is not None and sodium[0] < SODIUM_LOW:
         found["sodium_under_130"] = sodium[1]

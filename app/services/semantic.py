@@ -112,10 +112,19 @@ _EXCESS = re.compile(r"\b(?:too (?:much|many)|more than|extra|double|triple|over
                      r"handful|whole|all (?:my|the|of)|packets?|box(?:es)?|bottles?|strips?|\d+)\b")
 
 
+# "above / higher than / not normal" in a phrase is the opposite of "normal" in a clause (round 13: "temp normal" met
+# "temp above normal" because both say "normal", and a teething baby's fever finding fired): such a phrase needs the
+# comparison in the clause too.
+_BEYOND_NORMAL = re.compile(r"\b(?:above|over|higher than|more than|lower than|below|under|not|abnormal(?:ly)?)\s+normal\b|"
+                            r"\babnormal")
+
+
 def compatible(chunk: str, phrase: str) -> bool:
     """Do a clause and a library phrase agree in polarity and intensity (see above)? A clause that
     calls something mild, normal or better never stands for a red flag by meaning (words still can)."""
     if _MILD.search(chunk) and not _MILD.search(phrase):
+        return False
+    if _BEYOND_NORMAL.search(phrase) and not _BEYOND_NORMAL.search(chunk):
         return False
     if _NOT_STOPPING.search(phrase) and _STOPPED.search(chunk) and not _NOT_STOPPING.search(chunk):
         return False

@@ -46,7 +46,7 @@ _CLAUSE_BREAK = re.compile(
     r"this|there|they|we|am|is|was|feel|feeling))\b"
 )
 _NEGATION_CUE = re.compile(
-    r"\b(?:no|not|never|without|denies|denied|deny|denying|none|nor|neither|negative for|free of|"
+    r"\b(?:no|not|never|without|denies|denied|deny|denying|none|nor|neither|negative for|free of|nothing like|"
     r"absence of|ruled out|don't|dont|doesn't|doesnt|didn't|didnt|haven't|havent|hasn't|hasnt|"
     r"hadn't|hadnt|isn't|isnt|aren't|arent|wasn't|wasnt|weren't|werent|ain't|aint)\b"
 )

@@ -74,6 +74,11 @@ _TEXT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"\b(?:hr|heart rate|pulse(?: rate)?|p)\s*(?:of|is|was|=|:|-)?\s*(\d{2,3})\b(?!\s*%)"),
         re.compile(r"\b(\d{2,3})\s*(?:bpm|beats (?:a|per) minute)\b"),
         # "my heart 116", "heart going at 140", "heart racing at 150" (round 12)
+        # a pulse named with a device or a verb before the number ("her pulse on the blood pressure machine keeps
+        # saying 38 or 40", round 14); never a blood pressure ("pulse and BP machine says 130/85")
+        re.compile(r"\bpulse\b[^.;!?\d/]{0,45}?\b(?:says|saying|said|reads|reading|read|shows|showing|showed|gives|"
+                   r"gave|is|was|of|at|around|about)\s*(\d{2,3})\b(?!\s*/)(?!\s*(?:%|years?|yrs?|months?|weeks?|days?|"
+                   r"hours?|hrs?|mins?|minutes?|times?|x\b))"),
         re.compile(r"\bheart\s*(?:is |was |rate )?(?:going|racing|beating|pounding|thumping|running)?\s*(?:at|on)?\s*(\d{2,3})\b"
                    r"(?!\s*(?:%|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|times?|x\b))"),
     ),

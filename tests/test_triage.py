@@ -568,3 +568,16 @@ def test_methotrexate_as_mtx_weakens_immunity_and_warns_of_a_low_blood_count():
 def test_nothing_like_denies_what_follows():
     assert "suicidal_thoughts" not in fired_ids("Feeling flat for months. Nothing like wanting to hurt myself, just meh")
     assert "suicidal_thoughts" in fired_ids("I feel nothing like myself, I want to hurt myself")
+
+
+def test_a_question_naming_the_finding_cancels_only_its_own_mention():
+    """An `unless` question ("was it a seizure") speaks of the mention it holds: a fit stated elsewhere in the clause
+    still fires the finding itself (independent checks of round 13)."""
+    from app.services.acuity import tied_history
+
+    assert tied_history("is this a seizure", ("seizure", "fit"))
+    assert tied_history("i collapsed last year", ("i collapsed",))  # history written onto the words, as before
+    assert not tied_history("fever free", ("fever",))  # a state of the whole presentation: its clause
+    assert not tied_history("fitting kitchen", ("fitting",))
+    assert "seizure" in fired_ids("she had a seizure this morning, was it a seizure?")
+    assert "seizure" not in fired_ids("is this a seizure?? every time I drop off to sleep my body jolts")

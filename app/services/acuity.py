@@ -1375,10 +1375,24 @@ _AGAIN = re.compile(r"\b(?:again|once more|another (?:one|episode|collapse|time)
 
 
 def tied_history(unless: str, first_group: tuple[str, ...]) -> bool:
-    """Is this `unless` phrase a history qualifier written onto one of the first group's phrases?"""
+    """Is this `unless` phrase written onto one of the first group's phrases: a history qualifier that begins with it,
+    or a question that holds it ("is this a seizure")? It then speaks of that mention only."""
     words = phrase_words(unless)
-    return bool(_PAST_TIME.search(fold(unless))) and any(
-        words[:len(p)] == p for p in map(phrase_words, first_group) if p and len(words) > len(p))
+    for p in map(phrase_words, first_group):
+        if not p or len(words) <= len(p):
+            continue
+        if words[:len(p)] == p and _PAST_TIME.search(fold(unless)):
+            return True
+        if words[0] in _QUESTION_OPENERS and any(words[k:k + len(p)] == p for k in range(1, len(words) - len(p) + 1)):
+            return True  # a question that names the finding: "is this a seizure", "am i having a stroke"
+    return False
+
+
+# A question naming a feared finding ("is this a seizure??", "am I having strokes?") is about that mention only:
+# written as an `unless` phrase it must not cancel a fit told elsewhere in the clause ("she had a seizure this morning,
+# was it a seizure?"; the independent checks of round 13 asked for this instead of companion findings).
+_QUESTION_OPENERS = frozenset({"is", "was", "could", "am", "are", "does", "do", "did", "might", "can", "has", "have",
+                               "will", "would", "should", "isnt", "wasnt", "what", "whats", "hows", "how"})
 
 
 @dataclass(frozen=True)
@@ -1410,11 +1424,12 @@ class Unless:
         # "again" anywhere in the sentence, past "now" or "today" ("she collapsed once before today and now again")
         s_lo = max([m.end() for m in _FULL_STOP.finditer(text, 0, start)] or [0])
         s_hi = next((m.start() for m in _FULL_STOP.finditer(text, end)), len(text))
-        if _AGAIN.search(text, s_lo, s_hi):
-            return False
+        again = bool(_AGAIN.search(text, s_lo, s_hi))
         first = next((k for k in range(len(tok.words)) if tok.starts[k] >= lo), len(tok.words))
         last = next((k for k in range(first, len(tok.words)) if tok.ends[k] > hi), len(tok.words))
         for u in self.tied:
+            if again and _PAST_TIME.search(fold(u)):
+                continue  # a history qualifier, and the sentence says it happened again
             for i, j in find_phrase(tok, phrase_words(u), first, last):
                 if _recent_window(tok, j):
                     continue

@@ -192,3 +192,18 @@ def test_a_normal_reading_never_means_one_above_normal():
     assert not compatible("temp normal", "temp above normal")
     assert not compatible("temperature was normal", "temperature higher than normal")
     assert compatible("his temp is higher than normal", "temperature is above normal")
+    assert compatible("temperature of 39.4", "temperature higher than normal")  # says no "normal": not this rule
+
+
+def test_a_phrase_about_one_eye_or_side_needs_a_clause_that_names_one():
+    """"my vision went grey" before a faint is not "sudden loss of vision in one eye" (round 14)."""
+    from app.services.semantic import compatible
+
+    assert not compatible("my vision went grey", "loss of vision in one eye")
+    assert compatible("curtain came down over my eye", "curtain over one eye")
+    assert compatible("face drooping on the left", "face drooping on one side")
+    assert compatible("weak left arm", "weakness in one arm")
+    assert compatible("suddenly can't hear out of my ear", "sudden deafness in one ear")
+    # words that are not a side in the phrase ask for nothing (independent check of round 14)
+    assert compatible("baby forgotten in the car on a hot day", "baby left in a hot car")
+    assert compatible("he is fitting and blue", "fitting right now")

@@ -550,6 +550,7 @@ def test_a_childs_fever_of_five_days_in_other_words_needs_a_same_day_check():
     ("INR range 2.5-3.5", set()),  # a target range
     ("INR was 10 last year, now 2.6", set()),  # a past value
     ("if your INR is over 8 call the clinic", set()),  # a condition
+    ("My INR is usually 2-3, today it was 7.2 and my nose keeps bleeding", {"inr_5_or_more"}),
 ])
 def test_an_inr_value_is_read(text, concepts):
     from app.services.acuity import present_from_text

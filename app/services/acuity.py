@@ -1148,6 +1148,10 @@ _FEVER_DAYS = re.compile(
 _INR = re.compile(r"\binr\s*(?:levels?\s*|results?\s*|reading\s*|check\s*)?(?:today\s*|this morning\s*|now\s*)?"
                   r"(?:of|is|was|were|=|:|-|at|came back(?: at)?|(?:is |was )?(?:high|up|raised) at)?\s*(?:today\s*)?"
                   r"(\d{1,2}(?:\.\d{1,2})?)(?!\d)(?!\.\d)(?!\s*(?:-|to|–)\s*\d)(?!\s*(?:%|mg|years?|weeks?|days?|times?))")
+# the value said later in the sentence: "my INR is usually 2-3, today it was 7.2" (independent check of round 14)
+_INR_LATER = re.compile(r"\binr\b[^.;!?]{0,40}?\b(?:today|now|this morning|this time|latest|this week)\b[^.;!?\d]{0,15}?"
+                        r"(\d{1,2}(?:\.\d{1,2})?)(?!\d)(?!\.\d)(?!\s*(?:-|to|–)\s*\d)"
+                        r"(?!\s*(?:%|mg|years?|weeks?|days?|times?|hours?|hrs?|am|pm|o'?clock))")
 INR_HIGH = 5.0
 INR_VERY_HIGH = 8.0
 
@@ -1155,7 +1159,7 @@ INR_VERY_HIGH = 8.0
 def _inr(norm: str) -> tuple[float, str] | None:
     """The highest INR value affirmed in the text, with its words (not a target range such as "INR 2-3")."""
     best = None
-    for m in _INR.finditer(norm):
+    for m in (*_INR.finditer(norm), *_INR_LATER.finditer(norm)):
         value = float(m.group(1))
         lo = clause_start(norm, m.start())
         if not 0.8 <= value <= 20 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):

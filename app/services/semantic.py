@@ -119,12 +119,25 @@ _BEYOND_NORMAL = re.compile(r"\b(?:above|over|higher than|more than|lower than|b
                             r"\babnormal")
 
 
+# A phrase about one eye or one side needs the clause to name one ("my vision went grey" before a faint was read as
+# "sudden loss of vision in one eye", round 14): sudden one-eye loss and one-sided weakness are told with a side.
+# Only a side sense counts (independent check of round 14: "left" as a verb, "right now", "one fit after another",
+# "type 1" are not sides); a clause may name the side or a single eye, ear, arm, leg or testicle.
+_BODY_PART = r"(?:eye|side|ear|arm|leg|hand|foot|testicle|testis|ball|tonsil|kidney|cheek|face)"
+_ONE_SIDE = re.compile(r"\b(?:one|left|right|single|l|r)\s+" + _BODY_PART + r"\b|\b(?:left|right|one)[- ]sided\b|"
+                       r"\bunilateral\b|\bhalf (?:of )?(?:my|the|his|her) (?:face|body)\b|"
+                       r"\bon (?:my|the|his|her|their) (?:left|right)\b")
+_ONE_SIDE_CLAUSE = re.compile(_ONE_SIDE.pattern + r"|\b(?:my|his|her|the|an|one) (?:eye|ear|arm|leg|testicle|ball)\b(?!s)")
+
+
 def compatible(chunk: str, phrase: str) -> bool:
     """Do a clause and a library phrase agree in polarity and intensity (see above)? A clause that
     calls something mild, normal or better never stands for a red flag by meaning (words still can)."""
     if _MILD.search(chunk) and not _MILD.search(phrase):
         return False
-    if _BEYOND_NORMAL.search(phrase) and not _BEYOND_NORMAL.search(chunk):
+    if _BEYOND_NORMAL.search(phrase) and re.search(r"\bnormal\b", chunk) and not _BEYOND_NORMAL.search(chunk):
+        return False
+    if _ONE_SIDE.search(phrase) and not _ONE_SIDE_CLAUSE.search(chunk):
         return False
     if _NOT_STOPPING.search(phrase) and _STOPPED.search(chunk) and not _NOT_STOPPING.search(chunk):
         return False

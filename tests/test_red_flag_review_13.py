@@ -413,3 +413,60 @@ REVIEW44_TABLE = {
         ]),
 }
 test_review44_fires, test_review44_quiet = gap_tests(REVIEW44_TABLE)
+
+
+# Independent check by red-flag-reviewer-50 (2026-12-01; docs/hazards/round_14.md, "Independent check
+# (red-flag-reviewer-50)"): the round 13 / 14 changes to prolonged_fever_child, dmard_blood_count_warning, the two
+# Kawasaki findings, fit_movements_described and hot_agent_burn_more_than_one_blister_limb.
+REVIEW50_TABLE = {
+    "r50 prolonged fever in week / 10-day / 1/52 wordings, not fever-free": (
+        "urgent", {"prolonged_fever_child"}, [
+            "my 4 year old has had a temperature for the past week and is off her food",
+            "7yo, febrile 1/52, otherwise well",
+            "my 3 year old has had a fever for 10 days now",
+        ], [
+            "my 2 year old has been fever-free for the past week, just a runny nose",
+            "my 3 year old has had no fever for the past week",
+        ]),
+    "r50 Kawasaki signs with a week-long fever, not a fever-free week": (
+        "emergency", {"child_fever_five_days_with_kawasaki_signs",
+                      "child_fever_five_days_with_red_eyes_and_rash_hands_or_neck_gland"}, [
+            "my 2 year old has had a fever for the past week, eyes bloodshot and cracked red lips",
+            "my 3 year old has had a temperature for 10 days, his eyes bloodshot and a rash on his tummy",
+            "my 3 year old was fever free for a month, but now a fever for the past week, red eyes and a rash",
+            "my 3 year old has had a fever for 6 days, red eyes, a rash, he was fever free for a day in the middle",
+        ], [
+            "my 2 year old has been fever free for the past week, eyes bloodshot from crying and a nappy rash",
+            "my 3 year old has been temperature free for 6 days, red eyes from hay fever and a rash from sun cream",
+        ]),
+    "r50 methotrexate shorthand and misspellings with a blood-count warning sign": (
+        "urgent", {"dmard_blood_count_warning"}, [
+            "RA on mtx 15mg weekly, mouth ulcers and a sore throat",
+            "metoject pen every friday, bruising all over my legs",
+            "on methatrexate and a sore throat",
+        ], [
+            "on mtx, bloods fine last week, no sore throat or ulcers, repeat please",
+            "metoject every week, feel well, just need a repeat",
+        ]),
+    "r50 a fit told before leaflet words still fires": (
+        "emergency", {"fit_movements_described", "seizure", "not_responding_said_of_the_person"}, [
+            "my son's eyes rolled back and his arms and legs are jerking, the leaflet says side effects include fits",
+            "she went stiff and started jerking, possible side effects of her tablets include seizures",
+            "she's on metoclopramide and the leaflet says side effects include this, "
+            "but her eyes have rolled back and she's jerking and won't wake",
+        ], [
+            "the leaflet says side effects include eyes rolling up, is that common with prochlorperazine?",
+            "possible side effects include eyes rolling upwards, should I stop the metoclopramide",
+        ]),
+    "r50 further blisters on a hot-agent limb burn": (
+        "emergency", {"hot_agent_burn_more_than_one_blister_limb", "hot_agent_burn_blistered_limb"}, [
+            "scalded my arm with boiling water, one blister the size of a 5p and three more on my wrist",
+            "burnt my hand on the kettle, one small blister on my thumb and another one on my palm",
+            "burnt my fingers on the hob, a tiny blister, and a few more on my other hand",
+        ], [
+            "burnt my finger on the iron, no blister, going to buy another one of those burn gels",
+            "burnt my thumb on the oven tray, one blister the size of a 5p, put some more cream on it",
+        ]),
+}
+
+test_review50_fires, test_review50_quiet = gap_tests(REVIEW50_TABLE)

@@ -434,7 +434,7 @@ def _same_words(span: tuple[int, int] | None, spans: list[tuple[int, int]]) -> b
 # a 74-year-old's back pain with a faint was read without an age): dropped before the ages are read. Only a capitalised
 # word, and never a word that carries the sentence ("my son Is 3", "my dad Has a fever").
 _NAMED_RELATION = re.compile(
-    r"(\b(?i:(?:my|our|his|her|their)\s+" + _RELATION + r"))\s+(?!(?:Is|Was|Has|Had|And|Who|Aged|Age|Just|Only|Now|Then|Says|Said|Has|Got|Keeps)\b)[A-Z][a-z]+\b(?=\s*(?:,|\(|is\b|who\b|aged\b|age\b|'s\b))")
+    r"(\b(?i:(?:my|our|his|her|their)\s+" + _RELATION + r"))\s+(?!(?:Is|Was|Has|Had|And|Who|Aged|Age|Just|Only|Now|Then|Says|Said|Got|Keeps)\b)[A-Z][a-z]+\b(?=\s*(?:,|\(|is\b|who\b|aged\b|age\b|'s\b))")
 
 
 def read_person(text: str, age: int | None = None, sex: str | None = None,
@@ -666,8 +666,7 @@ def _low_dose_steroid_skipped(pattern: re.Pattern[str], norm: str) -> re.Match[s
         if _STEROID_WORD.fullmatch(m.group(0).split()[-1]) and _low_dose_steroid(norm, m):
             continue
         around = _clause_around(norm, m, 40)
-        sentence = norm[max([b.end() for b in _FULL_STOP.finditer(norm, 0, m.start())] or [0]):
-                        next((b.start() for b in _FULL_STOP.finditer(norm, m.end())), len(norm))]
+        sentence = norm[slice(*full_sentence(norm, m.start(), m.end()))]
         if (not _LIFELONG.search(m.group(0)) and _YEARS_PAST.search(around) and not re.search(r"\bsince\b", around)
                 and not _TREATED_AGAIN.search(sentence)):
             continue  # "had chemo 10 years ago": not weakened now (independent check of round 13)
@@ -1058,23 +1057,27 @@ POTASSIUM_HIGH = 6.0
 POTASSIUM_SEVERE = 6.5
 
 
+def _value_is_current(norm: str, m: re.Match[str]) -> bool:
+    """A value read at `m` that is said as now: not denied, not a condition ("if the potassium is over 6"), not a past
+    reading ("K was 6.9 last year"). The value readers below share it."""
+    lo = clause_start(norm, m.start())
+    return not (is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start())
+                or _VALUE_PAST.search(norm[m.end():]))
+
+
 def _potassium(norm: str) -> tuple[float, str] | None:
     """The highest potassium value affirmed in the text, with its words."""
     best = None
     for m in _POTASSIUM.finditer(norm):
         value = float(m.group(1))
-        lo = clause_start(norm, m.start())
-        if not 1.5 <= value <= 9.5 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):
+        if not 1.5 <= value <= 9.5 or not _value_is_current(norm, m):
             continue
-        s_lo = max([b.end() for b in _FULL_STOP.finditer(norm, 0, m.start())] or [0])
-        s_hi = next((b.start() for b in _FULL_STOP.finditer(norm, m.end())), len(norm))
+        s_lo, s_hi = full_sentence(norm, m.start(), m.end())
         # a haemolysed sample reads falsely high (the lab repeats it): said in its sentence, past a "but", unless a
         # repeat is named between it and the value
         if any(not (h.end() <= m.start() and _REPEAT.search(norm, h.end(), m.start()))
                for h in _HAEMOLYSED.finditer(norm, s_lo, s_hi)):
             continue
-        if _VALUE_PAST.search(norm[m.end():]):
-            continue  # "K was 6.9 last year": not now
         if best is None or value > best[0]:
             best = (value, m.group(0).strip())
     return best
@@ -1094,7 +1097,6 @@ _SODIUM_BEFORE = frozenset({"serum", "plasma", "blood", "bloods", "low", "lowish
                             "check", "checked", "repeat", "show", "shown", "showing", "says", "said", "mums", "dads",
                             "mum", "dad"})
 SODIUM_LOW = 130
-FEVER_DAYS_LONG = 5
 SODIUM_SEVERE = 125
 
 
@@ -1108,11 +1110,8 @@ def _sodium(norm: str) -> tuple[int, str] | None:
                 and before[-1].replace("'", "") not in _SODIUM_BEFORE:
             continue  # a drug's salt or a urine sodium, not a blood sodium
         value = int(m.group(1))
-        lo = clause_start(norm, m.start())
-        if not 95 <= value <= 175 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):
+        if not 95 <= value <= 175 or not _value_is_current(norm, m):
             continue
-        if _VALUE_PAST.search(norm[m.end():]):
-            continue  # "Na was 124 last year": not now
         if best is None or value < best[0]:
             best = (value, m.group(0).strip())
     return best
@@ -1127,6 +1126,7 @@ _FEVER_WORD = (r"(?<!hay )(?<!freezing )(?<!cold )(?<!low )(?<!outside )(?<!outd
                r"tempreture|temprature|tempriture|high temperatures?|"
                r"temp(?:erature)? (?:of |was |is |at |up to |around |over )?\d{2,3}(?:\.\d)?\s*(?:c|f|degrees?)?)")
 _DAY_COUNT = r"(\d{1,2}|five|six|seven|eight|nine|ten)"
+FEVER_DAYS_LONG = 5
 _FEVER_DAYS = re.compile(
     r"\b" + _FEVER_WORD + r"\s*(?:on and off |on & off |off and on |spiking |every day |daily |each day |"
     r"(?:has )?(?:been |lasted |lasting |going |gone on |continued |persisted |persisting )?(?:up |high |raised )?)?"
@@ -1161,13 +1161,10 @@ def _inr(norm: str) -> tuple[float, str] | None:
     best = None
     for m in (*_INR.finditer(norm), *_INR_LATER.finditer(norm)):
         value = float(m.group(1))
-        lo = clause_start(norm, m.start())
-        if not 0.8 <= value <= 20 or is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, lo, m.start()):
+        if not 0.8 <= value <= 20 or not _value_is_current(norm, m):
             continue
-        if re.search(r"\b(?:target|range|aim|between)\b", norm[max(lo, m.start() - 25):m.start()]):
+        if re.search(r"\b(?:target|range|aim|between)\b", norm[max(clause_start(norm, m.start()), m.start() - 25):m.start()]):
             continue
-        if _VALUE_PAST.search(norm[m.end():]):
-            continue  # "INR was 9 last year"
         if best is None or value > best[0]:
             best = (value, m.group(0).strip())
     return best
@@ -1185,9 +1182,7 @@ def _fever_days(norm: str) -> tuple[int, str] | None:
         days = int(word) if word.isdigit() else _DAYS_WORDS.get(word, 0)
         if _FEVER_DAYS.groupindex.get("weeks") == k + 1:
             days *= 7
-        if is_negated(norm, m.start()) or _BP_HYPOTHETICAL.search(norm, clause_start(norm, m.start()), m.start()):
-            continue
-        if _VALUE_PAST.search(norm[m.end():]) or _FEVER_BEFORE_NOW.match(norm, m.end()):
+        if not _value_is_current(norm, m) or _FEVER_BEFORE_NOW.match(norm, m.end()):
             continue  # "had a fever for 6 days last year / in the summer"
         # the temperature written before the duration, not the days ("fever for 10 days"); Fahrenheit from 93
         reading = re.search(r"\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|d\b|/7|/52|or\b|to\b|-))", m.group(0))
@@ -1375,6 +1370,12 @@ def _affirmed_in(text: str, tok: Tokens, span: tuple[int, int], start: int, end:
 _PAST_TIME = re.compile(r"\b(?:ago|last (?:year|month|week|time)|in (?:the|my) past|as a (?:child|kid|teenager|baby)|"
                         r"once before|before|previously|(?:last|previous|first|other) pregnancy|with my first|last time)\b")
 _FULL_STOP = re.compile(r"[!?;\n]|\.(?!\d)")
+
+
+def full_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """(lo, hi) characters of the sentence holding start..end (full stops only, no contrast words)."""
+    lo = max([b.end() for b in _FULL_STOP.finditer(text, 0, start)] or [0])
+    return lo, next((b.start() for b in _FULL_STOP.finditer(text, end)), len(text))
 _AGAIN = re.compile(r"\b(?:again|once more|another (?:one|episode|collapse|time))\b")
 
 
@@ -1426,8 +1427,7 @@ class Unless:
     def _tied_history(self, text: str, tok: Tokens, start: int, end: int) -> bool:
         lo, hi = sentence_scope(text, start, end)
         # "again" anywhere in the sentence, past "now" or "today" ("she collapsed once before today and now again")
-        s_lo = max([m.end() for m in _FULL_STOP.finditer(text, 0, start)] or [0])
-        s_hi = next((m.start() for m in _FULL_STOP.finditer(text, end)), len(text))
+        s_lo, s_hi = full_sentence(text, start, end)
         again = bool(_AGAIN.search(text, s_lo, s_hi))
         first = next((k for k in range(len(tok.words)) if tok.starts[k] >= lo), len(tok.words))
         last = next((k for k in range(first, len(tok.words)) if tok.ends[k] > hi), len(tok.words))

@@ -582,3 +582,21 @@ def test_a_question_naming_the_finding_cancels_only_its_own_mention():
     assert not tied_history("fitting kitchen", ("fitting",))
     assert "seizure" in fired_ids("she had a seizure this morning, was it a seizure?")
     assert "seizure" not in fired_ids("is this a seizure?? every time I drop off to sleep my body jolts")
+
+
+@pytest.mark.parametrize("text, on_warfarin", [
+    ("my INR was 3.1 at the clinic, fell and hit my head", True),
+    ("INR 6 and I banged my head, now a headache", True),
+    ("I go to the INR clinic every month", True),
+    ("bloods: INR 1.1, LFTs normal", False),  # a clotting screen, not warfarin
+    ("no INR check needed", False),
+])
+def test_an_inr_clinic_or_an_inr_of_two_or_more_means_an_anticoagulant(text, on_warfarin):
+    from app.services.acuity import read_person
+
+    assert bool(read_person(text, 70).risk_factors.get("anticoagulants")) is on_warfarin
+
+
+def test_a_head_injury_told_with_an_inr_is_an_anticoagulated_head_injury():
+    check_level("my INR was 3.1 at the clinic, fell and hit my head", "emergency", "head_injury_anticoagulant_wording",
+                age=70)

@@ -392,7 +392,12 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
         r"natalizumab|alemtuzumab|folfox|folfiri|capox|r-chop|fec-?t?|docetaxel|paclitaxel|carboplatin|cisplatin|"
         r"oxaliplatin|capecitabine|5-?fu|gemcitabine|immunotherapy|pembrolizumab|nivolumab)(?![\w'])"),
     "anticoagulants": re.compile(
-        r"(?<![\w'])(?:warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|blood thinners?|anticoagulants?|anticoagulated|heparin|clexane|doac|eliquis|xarelto)(?![\w'])"),
+        r"(?<![\w'])(?:warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|blood thinners?|anticoagulants?|anticoagulated|heparin|clexane|doac|eliquis|xarelto|"
+        # an INR clinic, or an INR of 2 or more, means warfarin (session 7: "my INR was 3.1 at the clinic, fell and hit
+        # my head" at 70 was routine; NICE NG232: a head injury on an anticoagulant needs a CT within 8 hours); a
+        # clotting screen's "INR 1.1" does not
+        r"inr (?:clinic|checks?|tests?|nurse|monitoring|team|book|booklet|machine|meter|self[- ]test\w*)|"
+        r"inr\s*(?:is |was |of |at |today |now |came back |reading |result |level )*(?:[2-9](?:\.\d{1,2})?|1\d(?:\.\d)?)(?![\d.]))(?![\w'])"),
     "recent_surgery": re.compile(
         r"(?<![\w'])(?:operation|surgery|post-?op(?:erative)?|hospital stay|stay in hospital|discharged from hospital|c-section|caesarean|"
         r"hip replacement|knee replacement|plaster cast|bed-?bound|immobile|long-haul flight|long haul flight|"

@@ -207,3 +207,29 @@ def test_a_phrase_about_one_eye_or_side_needs_a_clause_that_names_one():
     # words that are not a side in the phrase ask for nothing (independent check of round 14)
     assert compatible("baby forgotten in the car on a hot day", "baby left in a hot car")
     assert compatible("he is fitting and blue", "fitting right now")
+
+
+def test_a_phrase_that_says_how_long_needs_a_clause_that_says_at_least_as_long():
+    """An embedding does not read numbers: "3 days high fevers" is not "fever for 3 weeks" (round 15)."""
+    from app.services.semantic import compatible
+
+    assert not compatible("3 days high fevers", "fever for 3 weeks")
+    assert not compatible("a temp last week", "temperature for the last week")
+    assert compatible("fever for 6 days now", "fever for 5 days")
+    assert compatible("breathless 2/52", "short of breath for 2 weeks")
+    assert compatible("temperature for a fortnight", "fever for a week")
+
+
+def test_something_that_went_is_not_something_that_came_back():
+    from app.services.semantic import compatible
+
+    assert not compatible("fever went yesterday", "fever came back")
+    assert compatible("fever back again today", "fever came back")
+    assert compatible("the fever has returned", "fever came back")
+
+
+def test_asking_about_a_medicine_is_not_taking_more_of_it_than_the_dose():
+    from app.services.semantic import compatible
+
+    assert not compatible("asks about paracetamol", "more paracetamol than")
+    assert compatible("took 20 paracetamol", "more paracetamol than")

@@ -329,6 +329,18 @@ def test_an_age_at_a_past_event_is_not_the_persons_age():
     assert 51.0 not in read_person("64F, LMP age 51, spotting").ages
     assert 40.0 not in read_person("diagnosed age 40 with asthma, I am 62").ages
     assert 34.0 in read_person("age 34, pregnant").ages
+    # a relative's illness or a death before "aged" (round 15: a 24-year-old's chest pain fired the 50-or-over finding)
+    assert read_person("24M L chest wall pain. FHx: father MI aged 71", age=24).ages == [24.0, 24.0]
+    assert 52.0 not in read_person("I'm 40, mum died of breast cancer aged 52").ages
+    assert 45.0 not in read_person("FHx mum breast cancer aged 45, I'm 30").ages
+    # the person's own age after a relation or an event of their own stays
+    assert 84.0 in read_person("my dad aged 84 has chest pain").ages
+    assert 80.0 in read_person("dad had a fall aged 80, can't get up").ages
+    assert 78.0 in read_person("query stroke aged 78, facial droop").ages
+    from app.services.triage import triage
+
+    assert "chest_pain_age_50_plus" not in {f["id"] for f in triage(
+        "Sharp left chest pain after bench press, tender over the ribs. FHx: father MI aged 71", age=24).red_flags}
 
 
 def test_a_clause_saying_bleeding_stopped_never_means_bleeding_that_will_not_stop():
@@ -409,6 +421,18 @@ def test_a_clinical_age_in_months_is_read_but_not_a_duration():
     assert not read_person("cough 2 mo, otherwise well").ages
     assert read_person("3 mo cough, otherwise well", age=45).ages == [45.0]
     assert read_person("14mo f/u of asthma", age=45).ages == [45.0]
+    # weeks and months written as fractions with the sex after them (round 15); durations and gestations are not ages
+    assert read_person("7/52 male, born term, temp 38.3", age=0).ages == [pytest.approx(7 / 52)]
+    assert read_person("13/12 F, fever 3 days").ages == [pytest.approx(13 / 12)]
+    assert not read_person("1/52 post URTI, 2/7 rash").ages
+    assert not read_person("G1 34/40, headache").ages
+
+
+def test_a_febrile_baby_aged_in_weeks_shorthand_is_an_emergency():
+    from app.services.triage import triage
+
+    r = triage("111 note: 7/52 male, born term. Mum reports temp 38.3 tympanic, feeding a bit less.", age=0)
+    assert r.level == "emergency", r.reasons
 
 
 def test_unresponsive_to_a_treatment_is_not_a_level_of_consciousness():

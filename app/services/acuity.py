@@ -298,6 +298,11 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(?:i'm|i am|im|aged|(?<!at )(?<!since )(?<!from )(?<!until )(?<!till )(?<!before )(?<!after )"
                 r"(?<!by )(?<!lmp )(?<!menopause )(?<!menarche )(?<!diagnosed )(?<!stopped )age|patient is|is a|a)\s+(\d{1,3})\b(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|degrees?|\.\d|/\d|x\b))"), 1.0),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs|yr old)\b"), 1.0),
+    # A clinical age in weeks or months written as a fraction with the sex or "old" after it: "7/52 male", "13/12 F",
+    # "3/52 old" (round 15: "7/52 male ... temp 38.3" was read as no age, so the febrile 7-week-old was only urgent;
+    # NICE NG143). Never a duration ("1/52 post URTI", "2/7 rash") or a gestation ("34/40").
+    (re.compile(r"\b(\d{1,2})\s?/\s?52\s*(?:m|f|male|female|boy|girl|baby|infant|old)\b(?!/)"), 1 / 52),
+    (re.compile(r"\b(\d{1,2})\s?/\s?12\s*(?:m|f|male|female|boy|girl|baby|infant|old)\b(?!/)"), 1 / 12),
     # a clinical age in months: "14mo F", "9 m/o boy", a note starting "14mo," (round 12); never a duration ("cough 2 mo")
     (re.compile(r"(?:^|[.;]\s*)(\d{1,2})\s?(?:mo|mos|m/o)\s*(?:,|old\b)"), 1 / 12),
     (re.compile(r"\b(\d{1,2})\s?(?:mo|mos|m/o)\s*(?:m|f|male|female|boy|girl|baby)\b(?!/)"), 1 / 12),
@@ -322,6 +327,15 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
       for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365))),
 )
 _CHILD_UNIT_PATTERNS = frozenset(p for p, _ in _AGE_PATTERNS[-6:])
+_AGE_STATED = _AGE_PATTERNS[4][0]  # "aged 71", "I'm 40", "age 51": the generic statement of an age
+# An event right before "aged N" makes N the age at that event (round 15: "FHx: father MI aged 71" in a 24-year-old's
+# note read as an age of 71, and chest pain at 50 or over fired): up to three words between the event and "aged".
+_EVENT_BEFORE_AGE = re.compile(
+    r"\b(?:died|dies|death|passed away|diagnosed|dx)\b(?:\s+[a-z'/-]+){0,3}\s+(?:at\s+)?$"
+    # an illness named after a relative or a family history: "father MI aged 71", "FHx mum breast cancer aged 45"
+    # (never "my dad aged 84", "had a fall aged 80": the person's own age)
+    r"|\b(?:fhx|fh|family history|" + _RELATION[3:-1] + r")\b[^.;!?]{0,30}?\b(?:mi|heart attack|stroke|cancer|"
+    r"aneurysm|sudden death|clot|dvt|pe)\b(?:\s+[a-z'/-]+){0,2}\s+(?:at\s+)?$")
 # "he's 2", "she is 7 months", "he's only 3 weeks" (sixth round; seen in the independent check of the fourth round):
 # a person named by "he" or "she" with a number and nothing after it that makes it something else. Never "it's 2
 # o'clock", "he's 2 hours late", "she's 2 weeks pregnant / overdue / post-op", "he's 6 foot", "she's 38.5", "he's 2nd",
@@ -455,6 +469,9 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     pregnancy_span: tuple[int, int] | None = None
     for pattern, scale in _AGE_PATTERNS:
         for m in pattern.finditer(norm):
+            if (pattern is _AGE_STATED and m.group(0).startswith("age")
+                    and _EVENT_BEFORE_AGE.search(norm[max(0, m.start() - 60):m.start()])):
+                continue  # "FHx: father MI aged 71", "diagnosed aged 40": the age at an event, not the person's
             value = float(m.group(1)) * scale
             if scale == 10.0:
                 value += 5

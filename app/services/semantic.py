@@ -108,7 +108,7 @@ _NOT_STOPPING = re.compile(r"\b(?:won't|wont|doesn't|doesnt|not|can't|cant|canno
 _STOPPED = re.compile(r"\bstopped\b")
 # An amount is a discriminator too: "I've been taking paracetamol" for mastitis was read as "taken too much
 # paracetamol" (round 12). A phrase that says too much or how much needs a clause that says an amount.
-_EXCESS = re.compile(r"\b(?:too (?:much|many)|more than|extra|double|triple|overdos\w*|a lot of|lots of|loads? of|"
+_EXCESS = re.compile(r"\b(?:too (?:much|many)|more (?:[a-z]+ )?than|extra|double|triple|overdos\w*|a lot of|lots of|loads? of|"
                      r"handful|whole|all (?:my|the|of)|packets?|box(?:es)?|bottles?|strips?|\d+)\b")
 
 
@@ -130,6 +130,52 @@ _ONE_SIDE = re.compile(r"\b(?:one|left|right|single|l|r)\s+" + _BODY_PART + r"\b
 _ONE_SIDE_CLAUSE = re.compile(_ONE_SIDE.pattern + r"|\b(?:my|his|her|the|an|one) (?:eye|ear|arm|leg|testicle|ball)\b(?!s)")
 
 
+# A length of time is a number, and an embedding does not read numbers (round 15: "3 days high fevers" met "fever for
+# 3 weeks", "a temp last week" met "temperature for the last week", and a child's fever of five days or more fired).
+# A phrase that says how long needs a clause that says at least as long; "last week" without "for" is when, not how
+# long. Value readers (fever days) and the words still read the rest.
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "couple of": 2,
+                 "few": 3, "several": 3}
+_UNIT_HOURS = {"hour": 1, "hr": 1, "day": 24, "night": 24, "week": 168, "wk": 168, "fortnight": 336, "month": 720,
+               "year": 8760, "yr": 8760}
+_DURATION = re.compile(r"(?<!times )(?<!time )(?<!x )(?<!per )\b(\d+(?:\.\d+)?|"
+                       + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\+?\s*"
+                       r"(hour|hr|day|night|week|wk|fortnight|month|year|yr)s?\b"
+                       r"|\bfor (?:the |my )?(?:last|past) (hour|day|night|week|fortnight|month|year)\b"
+                       r"|\b(\d+)\s*/\s*(7|52|12)\b")
+_FRACTION_UNIT = {"7": "day", "52": "week", "12": "month"}
+
+
+# "within a few minutes", "over a few hours", "in the last week": a bound on how fast or how recent, not a length that
+# must be reached ("sudden hearing loss over a few hours" is met by one within minutes): such a phrase asks nothing.
+_DURATION_BOUND = re.compile(r"\b(?:within|in under|under|less than|up to|over a few|over (?:the |my )?(?:last|past)|"
+                             r"in (?:the |my )?(?:last|past)|since|ago|times (?:a|per)|a (?:day|week|month))\b")
+
+
+def _longest_duration(text: str) -> float | None:
+    """The longest length of time a text states, in hours (None when it states none)."""
+    longest = None
+    for m in _DURATION.finditer(text):
+        if m.group(1):
+            count = float(m.group(1)) if m.group(1)[0].isdigit() else _NUMBER_WORDS[m.group(1)]
+            hours = count * _UNIT_HOURS[m.group(2)]
+        elif m.group(3):
+            hours = _UNIT_HOURS[m.group(3)]
+        else:
+            hours = float(m.group(4)) * _UNIT_HOURS[_FRACTION_UNIT[m.group(5)]]
+        longest = hours if longest is None else max(longest, hours)
+    return longest
+
+
+# "The fever went" is the opposite of "the fever came back" (round 15: a roseola rash after the fever settled met
+# "fever came back" at 0.84): a phrase about something returning needs a clause that says it returned, when the
+# clause says it went.
+_RETURNING = re.compile(r"\b(?:came back|come back|comes back|coming back|returned|returning|returns|recurr\w*|"
+                        r"back again|again)\b")
+_GONE = re.compile(r"\b(?:went|gone|settled|resolved|disappeared|cleared|subsided|broke|faded|stopped|went away)\b")
+
+
 def compatible(chunk: str, phrase: str) -> bool:
     """Do a clause and a library phrase agree in polarity and intensity (see above)? A clause that
     calls something mild, normal or better never stands for a red flag by meaning (words still can)."""
@@ -143,6 +189,13 @@ def compatible(chunk: str, phrase: str) -> bool:
         return False
     if _EXCESS.search(phrase) and not _EXCESS.search(chunk):
         return False
+    if _RETURNING.search(phrase) and _GONE.search(chunk) and not _RETURNING.search(chunk):
+        return False
+    wanted = None if _DURATION_BOUND.search(phrase) else _longest_duration(phrase)
+    if wanted is not None:
+        said = _longest_duration(chunk)
+        if said is None or said < wanted:
+            return False
     if _LACK.search(phrase) and not _LACK.search(chunk):
         return False
     if _INTENSE.search(phrase):

@@ -624,3 +624,36 @@ def test_an_inr_clinic_or_an_inr_of_two_or_more_means_an_anticoagulant(text, on_
 def test_a_head_injury_told_with_an_inr_is_an_anticoagulated_head_injury():
     check_level("my INR was 3.1 at the clinic, fell and hit my head", "emergency", "head_injury_anticoagulant_wording",
                 age=70)
+
+
+@pytest.mark.parametrize("text, level", [
+    ("hammering a chisel without goggles and something flew into my eye, now it's blurry", "emergency"),
+    ("grinding metal without safety glasses, got something in my eye and my vision is blurred", "emergency"),
+    ("came off my bike without a helmet and hit my head, been vomiting since", "emergency"),
+])
+def test_without_denies_the_protective_gear_not_the_injury_after_it(text, level):
+    """Round 15: "without goggles" negated the eye injury told after it."""
+    from app.services.triage import triage
+
+    assert triage(text, age=35).level == level
+
+
+def test_without_still_denies_a_finding_straight_after_it():
+    from app.services.triage import is_negated, normalise
+
+    text = normalise("cough without fever or vomiting")
+    assert is_negated(text, text.index("fever"))
+    text = normalise("cycling without a helmet, no head injury")
+    assert is_negated(text, text.index("head injury"))
+
+
+def test_my_boy_or_our_girl_is_read_as_a_child_like_my_son():
+    """Independent check of round 14: "my boy ... temperature for 6 days ... bloodshot eyes and a rash" was routine."""
+    from app.services.acuity import read_person
+    from app.services.triage import triage
+
+    assert read_person("my boy has a cough").age_range == (0.0, 16.0)
+    assert read_person("our eldest girl has a rash").age_range == (0.0, 16.0)
+    assert read_person("the boys at work have colds").age_range is None
+    r = triage("my boy has had a temperature for 6 days with bloodshot eyes and a rash")
+    assert r.level == "emergency", r.reasons

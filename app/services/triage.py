@@ -57,6 +57,11 @@ _FALSE_CUE_AFTER = re.compile(
     r"working|better|only|just|relief)\b"
 )
 _CANT_WITHOUT = re.compile(r"\b(?:can't|cant|cannot|can not|couldn't)\s+\w+\s+$")
+# "without goggles and something flew into my eye": "without" denies the protective gear, not what follows it
+# (round 15: a penetrating eye injury after hammering without goggles was routine).
+_GEAR_AFTER_WITHOUT = re.compile(
+    r"^\s*(?:(?:any|a|my|his|her|the|their|safety|eye|protective|ear|face)\s+){0,2}(?:goggles|glasses|specs|visor|"
+    r"protection|mask|gloves|helmet|seat ?belt|sun ?cream|suncream|sunscreen|spf|defenders|guard)\b\s*\S")
 NEGATION_WINDOW_WORDS = 6
 
 
@@ -129,6 +134,8 @@ def is_negated(text: str, start: int) -> bool:
             continue
         if word == "without" and _CANT_WITHOUT.search(before + " "):
             continue  # "can't walk without chest pain" affirms the pain
+        if word == "without" and _GEAR_AFTER_WITHOUT.match(after):
+            continue
         return True
     return False
 

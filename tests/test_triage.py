@@ -333,6 +333,12 @@ def test_an_age_at_a_past_event_is_not_the_persons_age():
     assert read_person("24M L chest wall pain. FHx: father MI aged 71", age=24).ages == [24.0, 24.0]
     assert 52.0 not in read_person("I'm 40, mum died of breast cancer aged 52").ages
     assert 45.0 not in read_person("FHx mum breast cancer aged 45, I'm 30").ages
+    # a bare "yrs" is an age beside the sex or at the start of a note, never a length of time or a time ago
+    assert read_person("58F, LMP 3 yrs ago, spotting").ages == [58.0]
+    assert not read_person("cough for 2 yrs, diagnosed 5 yrs ago").ages
+    assert not read_person("smoker 20 yrs").ages
+    assert read_person("45 yrs, male, chest pain").ages == [45.0]
+    assert read_person("M 72 yrs, confused").ages == [72.0]
     # the person's own age after a relation or an event of their own stays
     assert 84.0 in read_person("my dad aged 84 has chest pain").ages
     assert 80.0 in read_person("dad had a fall aged 80, can't get up").ages

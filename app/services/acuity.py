@@ -297,7 +297,12 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     # "since age 12" (round 12: a 64-year-old's "LMP age 51" made a postmenopausal bleed an early pregnancy).
     (re.compile(r"\b(?:i'm|i am|im|aged|(?<!at )(?<!since )(?<!from )(?<!until )(?<!till )(?<!before )(?<!after )"
                 r"(?<!by )(?<!lmp )(?<!menopause )(?<!menarche )(?<!diagnosed )(?<!stopped )age|patient is|is a|a)\s+(\d{1,3})\b(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|degrees?|\.\d|/\d|x\b))"), 1.0),
-    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs|yr old)\b"), 1.0),
+    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yr old)\b"), 1.0),
+    # a bare "yrs" is an age only beside the sex, "pt" or at the start of a note ("45 yrs, male", "M 72 yrs", "67 yrs:
+    # chest pain"), never a length of time or a time ago (round 15: "LMP 3 yrs ago", "cough for 2 yrs", "diagnosed 5
+    # yrs ago" were read as ages of 3, 2 and 5)
+    (re.compile(r"(?:^\s*|\b(?:m|f|male|female|man|woman|pt|patient|gentleman|lady|boy|girl)\s*,?\s*)(\d{1,3})\s*yrs\b"
+                r"|\b(\d{1,3})\s*yrs\s*,?\s*(?:m|f|male|female|man|woman|gentleman|lady|boy|girl)\b"), 1.0),
     # A clinical age in weeks or months written as a fraction with the sex or "old" after it: "7/52 male", "13/12 F",
     # "3/52 old" (round 15: "7/52 male ... temp 38.3" was read as no age, so the febrile 7-week-old was only urgent;
     # NICE NG143). Never a duration ("1/52 post URTI", "2/7 rash") or a gestation ("34/40").
@@ -475,7 +480,7 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
             if (pattern is _AGE_STATED and m.group(0).startswith("age")
                     and _EVENT_BEFORE_AGE.search(norm[max(0, m.start() - 60):m.start()])):
                 continue  # "FHx: father MI aged 71", "diagnosed aged 40": the age at an event, not the person's
-            value = float(m.group(1)) * scale
+            value = float(next(g for g in m.groups() if g)) * scale
             if scale == 10.0:
                 value += 5
             if 0 <= value <= 120:

@@ -663,3 +663,13 @@ def test_my_boy_or_our_girl_is_read_as_a_child_like_my_son():
     assert read_person("the boys at work have colds").age_range is None
     r = triage("my boy has had a temperature for 6 days with bloodshot eyes and a rash")
     assert r.level == "emergency", r.reasons
+
+
+def test_cant_do_something_without_a_symptom_affirms_the_symptom():
+    """Independent check of round 15: "can't lie down without gasping" denied the gasping."""
+    from app.services.triage import is_negated, normalise
+
+    text = normalise("can't lie down without gasping for air")
+    assert not is_negated(text, text.index("gasping"))
+    text = normalise("unable to walk far without chest pain")
+    assert not is_negated(text, text.index("chest pain"))

@@ -56,12 +56,16 @@ _FALSE_CUE_AFTER = re.compile(
     r"^\s*(?:idea|reason|matter|doubt|longer|end|sure|able|stop|stopping|go|going|getting|improving|helping|"
     r"working|better|only|just|relief)\b"
 )
-_CANT_WITHOUT = re.compile(r"\b(?:can't|cant|cannot|can not|couldn't)\s+\w+\s+$")
+_CANT_WITHOUT = re.compile(r"\b(?:can't|cant|cannot|can not|couldn't|could not|unable to)(?:\s+\w+){1,3}\s+$")
 # "without goggles and something flew into my eye": "without" denies the protective gear, not what follows it
 # (round 15: a penetrating eye injury after hammering without goggles was routine).
+# A verb or a modifier may stand before the gear ("without using goggles", "without wearing a bike helmet", "without a
+# riding hat"; independent check of round 15).
 _GEAR_AFTER_WITHOUT = re.compile(
-    r"^\s*(?:(?:any|a|my|his|her|the|their|safety|eye|protective|ear|face)\s+){0,2}(?:goggles|glasses|specs|visor|"
-    r"protection|mask|gloves|helmet|seat ?belt|sun ?cream|suncream|sunscreen|spf|defenders|guard)\b\s*\S")
+    r"^\s*(?:(?:using|wearing|putting on|having|any|a|an|my|his|her|the|their|safety|eye|protective|ear|face|bike|"
+    r"cycling|riding|crash|hard|motorbike|motorcycle|climbing|proper|work)\s+){0,3}(?:goggles|glasses|specs|visor|"
+    r"protection|mask|gloves|helmet|hat|seat ?belt|belt|harness|shield|ppe|sun ?cream|suncream|sunscreen|spf|"
+    r"defenders|guard|condom|condoms)\b\s*\S")
 NEGATION_WINDOW_WORDS = 6
 
 

@@ -355,6 +355,16 @@ SENTENCE_WIDE_REVIEWED = {
     # combinations (long QT, inherited heart disease, a trigger with a family history of sudden death)
     "syncope_startle_or_exertion_wording": {"drunk", "after drinking", "been drinking"},
     "syncope_family_sudden_death_wording": {"drunk"},
+    # red-flag-reviewer-57 (round 15): a named shoulder injury or strain explains an arm that cannot be lifted
+    # anywhere in its sentence; the stroke-context companion keeps its injury words in the clause
+    "cant_lift_arm_unexplained": {"pulled my shoulder", "strained my shoulder", "sprained my shoulder",
+                                  "tweaked my shoulder", "wrenched my shoulder", "did my shoulder in",
+                                  "dislocated my shoulder", "landed on my shoulder", "fell onto my shoulder",
+                                  "banged my shoulder", "shoulder strain", "shoulder sprain",
+                                  "my shoulder is killing me", "sore shoulder", "painful shoulder",
+                                  "pulled a muscle", "bench press", "bench pressing", "i've pulled my shoulder",
+                                  "i've hurt my shoulder", "had a frozen shoulder", "have a frozen shoulder",
+                                  "got a frozen shoulder", "my frozen shoulder"},
 }
 
 

@@ -163,7 +163,10 @@ def test_records():
     for fid in FIRES:
         rv = lib[fid]["reviewed"]
         if fid in CHANGED:
-            assert rv["pending_check"].startswith("needs an independent check: red-flag-reviewer-37"), fid
+            # red-flag-reviewer-37's change was checked and changed again by a later reviewer (round 15): the
+            # finding waits for that reviewer's check, or has had it.
+            assert "pending_check" not in rv or rv["pending_check"].startswith(
+                ("needs an independent check: red-flag-reviewer-37", "needs an independent check: red-flag-reviewer-51")), fid
         else:
             assert "pending_check" not in rv, fid
             assert "independently checked: red-flag-reviewer-37" in rv["by"], fid

@@ -288,15 +288,18 @@ _NOT_AN_AGE = (r"(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs
 # round: "20/40 vision" set the later-pregnancy concept, "on 30/40 dose" read as pregnancy).
 _NOT_GESTATION_AFTER = (r"(?! ?(?:vision|eyesight|in (?:my|the|his|her|each|one|both) eyes?|on the|on my|on a|score|marks|"
                         r"points|mg|ml|micrograms?|units?|dose|tablets?|split))")
+# The generic statement of an age: "aged 71", "I'm 40", "age 51" (an event before "aged" is checked in read_person).
+# "age 51" after a past event is when it happened, not the person's age: "LMP age 51", "diagnosed age 40", "since age
+# 12" (round 12: a 64-year-old's "LMP age 51" made a postmenopausal bleed an early pregnancy).
+_AGE_STATED = re.compile(
+    r"\b(?:i'm|i am|im|aged|(?<!at )(?<!since )(?<!from )(?<!until )(?<!till )(?<!before )(?<!after )"
+    r"(?<!by )(?<!lmp )(?<!menopause )(?<!menarche )(?<!diagnosed )(?<!stopped )age|patient is|is a|a)\s+(\d{1,3})\b(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|degrees?|\.\d|/\d|x\b))")
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?|yr)[\s-]*old\b"), 1.0),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mo|mths?)[\s-]*old\b"), 1 / 12),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b"), 1 / 52),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:days?)[\s-]*old\b"), 1 / 365),
-    # "age 51" after a past event is when it happened, not the person's age: "LMP age 51", "diagnosed age 40",
-    # "since age 12" (round 12: a 64-year-old's "LMP age 51" made a postmenopausal bleed an early pregnancy).
-    (re.compile(r"\b(?:i'm|i am|im|aged|(?<!at )(?<!since )(?<!from )(?<!until )(?<!till )(?<!before )(?<!after )"
-                r"(?<!by )(?<!lmp )(?<!menopause )(?<!menarche )(?<!diagnosed )(?<!stopped )age|patient is|is a|a)\s+(\d{1,3})\b(?![\s-]*(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|times?|tablets?|pills?|%|kg|cm|mg|degrees?|\.\d|/\d|x\b))"), 1.0),
+    (_AGE_STATED, 1.0),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yr old)\b"), 1.0),
     # a bare "yrs" is an age only beside the sex, "pt" or at the start of a note ("45 yrs, male", "M 72 yrs", "67 yrs:
     # chest pain"), never a length of time or a time ago (round 15: "LMP 3 yrs ago", "cough for 2 yrs", "diagnosed 5
@@ -332,7 +335,6 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
       for unit, scale in ((r"(?:weeks?|wks?)", 1 / 52), (r"(?:months?|mths?)", 1 / 12), (r"days?", 1 / 365))),
 )
 _CHILD_UNIT_PATTERNS = frozenset(p for p, _ in _AGE_PATTERNS[-6:])
-_AGE_STATED = _AGE_PATTERNS[4][0]  # "aged 71", "I'm 40", "age 51": the generic statement of an age
 # An event right before "aged N" makes N the age at that event (round 15: "FHx: father MI aged 71" in a 24-year-old's
 # note read as an age of 71, and chest pain at 50 or over fired): up to three words between the event and "aged".
 _EVENT_BEFORE_AGE = re.compile(

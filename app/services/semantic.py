@@ -173,7 +173,7 @@ def _longest_duration(text: str) -> float | None:
 # clause says it went.
 _RETURNING = re.compile(r"\b(?:came back|come back|comes back|coming back|returned|returning|returns|recurr\w*|"
                         r"back again|again)\b")
-_GONE = re.compile(r"\b(?:went|gone|settled|resolved|disappeared|cleared|subsided|broke|faded|stopped|went away)\b")
+_GONE = re.compile(r"\b(?:went|gone|settled|resolved|disappeared|cleared|subsided|broke|faded|stopped)\b")
 
 
 def compatible(chunk: str, phrase: str) -> bool:

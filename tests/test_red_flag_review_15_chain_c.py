@@ -31,6 +31,10 @@ FIRES = {
         "I pulled my shoulder at the gym, can't lift my arm",
         "I've pulled my shoulder at the gym, can't lift my arm",
         "my mum pulled her shoulder, can't lift her arm",
+        # lead engineer, after this check: named shoulder causes that had fallen to routine (needs an independent check)
+        "I think I dislocated my shoulder playing rugby, can't raise my arm",
+        "my shoulder is killing me, unable to lift my arm",
+        "landed on my shoulder when I came off my bike, can't lift my arm",
     ]),
     "anaphylaxis": ("emergency", None, [
         "my lips swelled after prawns and the ambulance crew had to give me adrenaline",
@@ -180,18 +184,3 @@ def test_a_named_shoulder_injury_lowers_the_arm_to_urgent(text):
     """The trade-off: a named injury, strain or shoulder pain lowers a bare arm to urgent, never to an emergency."""
     from app.services.triage import triage
     assert triage(text, age=40).level == "urgent", text
-
-
-# Lead engineer, after red-flag-reviewer-57: named shoulder causes that fell to routine once a bare "can't lift my arm"
-# left stroke_signs are urgent again through shoulder_cant_lift_after_injury (needs an independent check).
-@pytest.mark.parametrize("text", [
-    "I think I dislocated my shoulder playing rugby, can't raise my arm",
-    "my shoulder is killing me, unable to lift my arm",
-    "landed on my shoulder when I came off my bike, can't lift my arm",
-])
-def test_named_shoulder_cause_with_arm_that_cannot_be_lifted_is_urgent(text):
-    from app.services.triage import triage
-
-    r = triage(text, age=40)
-    assert "shoulder_cant_lift_after_injury" in {f["id"] for f in r.red_flags}, r.reasons
-    assert r.level in ("urgent", "emergency")

@@ -68,3 +68,14 @@ def test_meaning_reads_list_items_as_denied_and_drops_non_words():
     assert "tongue or facial swelling" in [c.text for c in negated_chunks(folded)]
     chunks = [c.text for c in affirmed_chunks(fold("vomiting and non-bloody diarrhoea since last night"))]
     assert chunks and not any("bloody" in c for c in chunks)
+
+
+def test_a_denial_carries_past_or_to_the_next_item_beyond_the_word_window():
+    """An independent author's depression case: "I don't have any thoughts of hurting myself or ending my life" put
+    "don't" 8 words before "ending my life" (the window is 6), so the second item read as affirmed (emergency)."""
+    for text in ("I don't have any thoughts of hurting myself or ending my life, I just want to feel like me again.",
+                 "I haven't had any thoughts about wanting to hurt myself or about ending my life"):
+        assert not [f for f in triage(text).red_flags if f["id"] == "suicidal_thoughts"], text
+    for text in ("I'm thinking about ending my life", "no sleep for days or food and I'm thinking of ending my life",
+                 "not eating much for a week or so and now slurred speech"):
+        assert triage(text).level == "emergency", text

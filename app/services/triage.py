@@ -67,6 +67,7 @@ _GEAR_AFTER_WITHOUT = re.compile(
     r"protection|mask|gloves|helmet|hat|seat ?belt|belt|harness|shield|ppe|sun ?cream|suncream|sunscreen|spf|"
     r"defenders|guard|condom|condoms)\b\s*\S")
 NEGATION_WINDOW_WORDS = 6
+OR_ITEM_MAX_WORDS = 3  # an "or" this close before the finding, and the item before it, widen the window
 
 
 def normalise(text: str) -> str:
@@ -121,6 +122,16 @@ def negated_list_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def _window_size(words: list[str]) -> int:
+    """The negation window in words; it reaches back past an "or"/"nor" just before the finding, so that
+    "I don't have any thoughts of hurting myself or ending my life" denies both (an independent author's
+    depression case read the second item as affirmed: a cue 7 words back fell outside the window)."""
+    for i, w in enumerate(reversed(words[-OR_ITEM_MAX_WORDS:])):
+        if w in ("or", "nor"):
+            return NEGATION_WINDOW_WORDS + i + 1 + OR_ITEM_MAX_WORDS  # + the item before the "or"
+    return NEGATION_WINDOW_WORDS
+
+
 def is_negated(text: str, start: int) -> bool:
     """Is the finding that begins at `start` negated within its clause and word window, by a "non-"
     just before it, or as a later item of a negated list ("no syncope, chest pain or dyspnoea")?"""
@@ -130,7 +141,7 @@ def is_negated(text: str, start: int) -> bool:
         return True
     prefix = text[clause_start(text, start):start]
     words = prefix.split()
-    window = " ".join(words[-NEGATION_WINDOW_WORDS:])
+    window = " ".join(words[-_window_size(words):])
     for cue in _NEGATION_CUE.finditer(window):
         before, after = window[: cue.start()], window[cue.end():]
         word = cue.group(0)

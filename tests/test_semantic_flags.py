@@ -233,3 +233,16 @@ def test_asking_about_a_medicine_is_not_taking_more_of_it_than_the_dose():
 
     assert not compatible("asks about paracetamol", "more paracetamol than")
     assert compatible("took 20 paracetamol", "more paracetamol than")
+
+
+def test_a_phrase_about_feeling_in_the_saddle_area_needs_a_clause_that_names_the_area():
+    """Months of numbness in both feet is not "numbness between my legs" (an independent author's diabetic
+    neuropathy was an emergency by meaning); a clause that names the area still may stand for it."""
+    from app.services.semantic import compatible
+
+    assert not compatible("burning and numbness both feet", "numbness between my legs")
+    assert not compatible("my feet feel numb at night", "numb bum")
+    assert compatible("couldn't feel the toilet paper when I wiped", "can't feel myself when i wipe")
+    assert compatible("numb around my backside and down below", "numbness between my legs")
+    # a saddle word without a feeling word asks for nothing: "blood when I poo" may still meet "bleeding from my bottom"
+    assert compatible("blood when I poo", "bleeding from my bottom")

@@ -130,6 +130,15 @@ _ONE_SIDE = re.compile(r"\b(?:one|left|right|single|l|r)\s+" + _BODY_PART + r"\b
 _ONE_SIDE_CLAUSE = re.compile(_ONE_SIDE.pattern + r"|\b(?:my|his|her|the|an|one) (?:eye|ear|arm|leg|testicle|ball)\b(?!s)")
 
 
+# Numbness of the saddle area is cauda equina's sign; an embedding hears "numbness" and "legs" alike (an independent
+# author's months of burning numbness in both feet in diabetes met "numbness between my legs" and was an emergency).
+# A phrase about feeling in the saddle area needs a clause that names the area.
+_NUMB = re.compile(r"\b(?:numb\w*|tingl\w*|feel|feeling|sensation|pins and needles|can't feel|cannot feel)\b")
+_SADDLE = re.compile(r"\b(?:backside|arse|bits|nether|between (?:my|the|his|her|your) legs|bottom|bum|buttocks?|butt|genitals?|genital area|private|"
+                     r"privates|saddle|perine\w*|groin|anus|anal|back passage|vagina\w*|penis|crotch|down below|"
+                     r"down there|undercarriage|sit bones|sitting bones|wip(?:e|ed|ing)|toilet paper|rectal|perianal)\b")
+
+
 # A length of time is a number, and an embedding does not read numbers (round 15: "3 days high fevers" met "fever for
 # 3 weeks", "a temp last week" met "temperature for the last week", and a child's fever of five days or more fired).
 # A phrase that says how long needs a clause that says at least as long; "last week" without "for" is when, not how
@@ -184,6 +193,8 @@ def compatible(chunk: str, phrase: str) -> bool:
     if _BEYOND_NORMAL.search(phrase) and re.search(r"\bnormal\b", chunk) and not _BEYOND_NORMAL.search(chunk):
         return False
     if _ONE_SIDE.search(phrase) and not _ONE_SIDE_CLAUSE.search(chunk):
+        return False
+    if _SADDLE.search(phrase) and _NUMB.search(phrase) and not _SADDLE.search(chunk):
         return False
     if _NOT_STOPPING.search(phrase) and _STOPPED.search(chunk) and not _NOT_STOPPING.search(chunk):
         return False

@@ -196,6 +196,11 @@ def parse_condition(raw: Any, where: str, library: dict[str, Any] | None = None,
         raise KnowledgeBaseError(f"{where}: field 'demographics.sex' must be one of {', '.join(SEXES)}")
     if demographics.get("pregnancy", "any") not in ("any", "required", "excluded"):
         raise KnowledgeBaseError(f"{where}: field 'demographics.pregnancy' must be any, required or excluded")
+    gmin = demographics.get("gestation_weeks_min")
+    if gmin is not None and (isinstance(gmin, bool) or not isinstance(gmin, (int, float)) or not 0 < gmin <= 42
+                             or demographics.get("pregnancy") != "required"):
+        raise KnowledgeBaseError(f"{where}: field 'demographics.gestation_weeks_min' must be a number of weeks "
+                                 "(1-42), given only with pregnancy 'required'")
     reviewed = raw.get("reviewed", {}) or {}
     if not isinstance(reviewed, dict):
         raise KnowledgeBaseError(f"{where}: field 'reviewed' must be an object")

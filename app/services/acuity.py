@@ -444,6 +444,9 @@ class Person:
     # a finding said of another named person ("my husband passed out") does not get them (fourth round).
     writer_only: frozenset[str] = frozenset()
     stated_age: float | None = None  # the age given with the description (the form or the API), not read from it
+    # "had my baby 4 months ago", "day 5 postnatal": weeks since the writer (or the woman described) gave birth.
+    # Only the demographic priors use it (a pregnancy this far along cannot be under way).
+    weeks_since_birth: float | None = None
 
     def has(self, factor: str) -> bool:
         return bool(self.risk_factors.get(factor))
@@ -534,7 +537,40 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
     if she_weeks and ((factors.get("pregnant") and not _same_words(pregnancy_span, she_spans)) or _ADULT_WOMAN.search(norm)):
         ages = [a for a in ages if a not in she_weeks]  # "my wife, she's 7 months": perhaps her gestation
     return Person(ages=ages, age_range=age_range, sex=sex, risk_factors=factors, from_text=from_text,
-                  writer_only=writer_only, stated_age=float(age) if age else None)
+                  writer_only=writer_only, stated_age=float(age) if age else None,
+                  weeks_since_birth=None if factors.get("pregnant") else weeks_since_birth(norm))
+
+
+# -- time since a birth ------------------------------------------------------------------------------------------
+#
+# An independent author's postpartum thyroiditis ("had my baby 4 months ago ... heart racing, lost weight") got
+# "reduced fetal movements" at 92%: a pregnancy cannot be 24 weeks along four months after a birth. Read only where
+# the birth is plainly the writer's or the described woman's and recent, with a number ("a few years ago" is none).
+_UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 4.35}
+_BIRTH_AGO = re.compile(
+    r"(?<![\w'])(?:(?:i|she|we|wife|partner) )?(?:had (?:my|our|her|the) (?:baby|son|daughter|twins|little one)|gave birth|"
+    r"given birth|delivered|(?:my|her|the) (?:c-?section|caesarean|section|delivery|birth) was|had (?:a|my|her) (?:c-?section|caesarean))"
+    r"(?: \w+){0,3}? (\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (day|week|wk|month)s? ago(?![\w'])")
+_AFTER_BIRTH = re.compile(
+    r"(?<![\w'])(?:day )?(\d{1,2}) ?(day|week|wk|month)s? (?:postnatal|post-?natal|postpartum|post-?partum|pp|"
+    r"after (?:the |my |her )?(?:birth|delivery|giving birth|c-?section|caesarean)|post (?:delivery|birth|c-?section))(?![\w'])"
+    r"|(?<![\w'])day (\d{1,2}) (?:postnatal|post-?natal|postpartum|post-?partum|pp|after (?:the |my |her )?(?:birth|delivery))(?![\w'])")
+_BIRTH_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                       "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def weeks_since_birth(norm: str) -> float | None:
+    """Weeks since a birth the text reports ("had my baby 4 months ago", "10 days postpartum", "day 5 postnatal")."""
+    found: list[float] = []
+    for m in _BIRTH_AGO.finditer(norm):
+        n = float(m.group(1)) if m.group(1).isdigit() else _BIRTH_NUMBER_WORDS[m.group(1)]
+        found.append(n * _UNIT_WEEKS[m.group(2)])
+    for m in _AFTER_BIRTH.finditer(norm):
+        if m.group(3):
+            found.append(float(m.group(3)) / 7)
+        else:
+            found.append(float(m.group(1)) * _UNIT_WEEKS[m.group(2)])
+    return min(found) if found else None
 
 
 # -- risk factors belong to the person (fourth round) ------------------------------------------------------------

@@ -5,7 +5,9 @@ from the text ("my 3 year old", "I'm 34 weeks pregnant"); a condition whose demo
 the person (ectopic pregnancy in a man, croup at 60, prostatitis in a woman) is removed and the
 rest renormalised. Unknowns never exclude anything: a missing age or sex keeps every condition.
 Ages are checked with a margin (conditions do occur outside their usual range), and only hard
-limits are applied: the knowledge base's ``age_min``/``age_max``, ``sex`` and ``pregnancy``.
+limits are applied: the knowledge base's ``age_min``/``age_max``, ``sex`` and ``pregnancy``, and
+``gestation_weeks_min`` against a birth the text reports ("had my baby 4 months ago": no pregnancy can be
+24 weeks along, so no reduced fetal movements; an early pregnancy, an ectopic, stays possible).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def excluded_by(demographics: dict[str, Any] | None, person: Person) -> str | No
             return "only occurs in pregnancy"
         if person.risk_factors.get("pregnant") is False:
             return "only occurs in pregnancy"
+        gmin = demo.get("gestation_weeks_min")
+        if gmin and person.weeks_since_birth is not None and person.weeks_since_birth < gmin:
+            return f"needs a pregnancy of at least {gmin} weeks; the text says the baby was born since then"
     lo, hi = demo.get("age_min"), demo.get("age_max")
     ages = person.ages or ([] if person.age_range is None else list(person.age_range))
     if ages and (lo is not None or hi is not None):

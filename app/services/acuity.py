@@ -1151,6 +1151,37 @@ def _potassium(norm: str) -> tuple[float, str] | None:
     return best
 
 
+# A blood ketone written as a value ("blood ketones 3.4", "ketones of 1.8 mmol", "bks 2.1", "ketone level 0.9"), round 16:
+# a decimal point ends a library phrase, so "ketones 3.4" was routine and "ketones 1.1" read as any 1.x (two authors
+# of round 16 asked for a reader). NICE NG18 / JBDS-IP: 0.6-1.4 mmol/L raised (sick-day rules, contact the diabetes
+# team), 1.5-2.9 at risk of DKA (same day), 3.0 or more DKA likely (emergency). Urine ketones are another scale
+# ("ketones ++", "2+ on the stick"): not read here. The highest affirmed value counts; the potassium reader's
+# exclusions apply (a condition, a negation, a past value).
+_KETONE = re.compile(r"\b(?<!urine )(?<!urinary )(?:blood )?(?:ketones?|ketone levels?|bks?|b-?ketones?|beta-?hydroxybutyrate|bhb)\s*"
+                     r"(?:levels?\s*|reading\s*|meter\s*)?(?:today\s*|now\s*|this morning\s*)?"
+                     r"(?:of|is|are|was|were|=|:|-|at|now|came back(?: at)?|(?:is |are |was |were )?(?:high|up|raised) at|reading)?\s*"
+                     r"(\d{1,2}(?:\.\d{1,2})?)(?!\d)(?!\.\d)(?!\s*(?:-|to|–)\s*\d)(?!\s*\+)"
+                     r"(?!\s*(?:%|mg|kg|years?|weeks?|days?|hours?|hrs?|times?|am|pm|units?|carbs?|g\b))")
+_KETONE_URINE = re.compile(r"\b(?:urine|wee|pee|ketostix|dipstick|stick|strips?|urinalysis|ua)\b")
+KETONES_RAISED = 0.6
+KETONES_AT_RISK = 1.5
+KETONES_DKA = 3.0
+
+
+def _ketones(norm: str) -> tuple[float, str] | None:
+    """The highest blood ketone value affirmed in the text, with its words (not a urine reading, not a range)."""
+    best = None
+    for m in _KETONE.finditer(norm):
+        value = float(m.group(1))
+        if not 0.1 <= value <= 12 or not _value_is_current(norm, m):
+            continue
+        if _KETONE_URINE.search(norm, max(clause_start(norm, m.start()), m.start() - 25), m.end() + 12):
+            continue
+        if best is None or value > best[0]:
+            best = (value, m.group(0).strip())
+    return best
+
+
 # A sodium written as a value ("Na 128", "sodium of 122", "Na+ 119"), round 13 ("Na 128 on bloods today (was 137 in
 # spring)" with new unsteadiness was routine): NICE CKS hyponatraemia: under 125 mmol/L is severe, 125-129 moderate.
 # The lowest affirmed value counts; the potassium reader's exclusions apply (a condition, a negation, a past value).
@@ -1269,7 +1300,8 @@ def present_from_text(text: str) -> dict[str, str]:
     (`bp_140_90`), 160/110 or more (`bp_160_110`) or 180/120 or more (`bp_180_120`), a potassium of
     6.0 (`potassium_6_or_more`) or 6.5 mmol/L or more (`potassium_6_5_or_more`), a sodium under 130
     (`sodium_under_130`) or under 125 mmol/L (`sodium_under_125`), a fever for 5 days or more
-    (`fever_5_days_or_more`), an INR of 5 (`inr_5_or_more`) or 8 or more (`inr_8_or_more`), a stated current gestation of 16 weeks or more
+    (`fever_5_days_or_more`), an INR of 5 (`inr_5_or_more`) or 8 or more (`inr_8_or_more`), a blood ketone of 0.6
+    (`blood_ketones_0_6_or_more`), 1.5 (`blood_ketones_1_5_or_more`) or 3.0 mmol/L or more (`blood_ketones_3_or_more`), a stated current gestation of 16 weeks or more
     (`pregnancy_16_weeks_or_more`) or else `pregnancy_under_16_weeks_or_not_stated`."""
     norm = normalise(text)
     found: dict[str, str] = {}
@@ -1306,6 +1338,13 @@ def present_from_text(text: str) -> dict[str, str]:
             found.setdefault("bp_160_110", words)
         if s >= BP_RAISED[0] or d >= BP_RAISED[1]:
             found.setdefault("bp_140_90", words)
+    ketones = _ketones(norm)
+    if ketones is not None and ketones[0] >= KETONES_RAISED:
+        found["blood_ketones_0_6_or_more"] = ketones[1]
+        if ketones[0] >= KETONES_AT_RISK:
+            found["blood_ketones_1_5_or_more"] = ketones[1]
+        if ketones[0] >= KETONES_DKA:
+            found["blood_ketones_3_or_more"] = ketones[1]
     potassium = _potassium(norm)
     if potassium is not None and potassium[0] >= POTASSIUM_HIGH:
         found["potassium_6_or_more"] = potassium[1]

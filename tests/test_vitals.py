@@ -156,3 +156,15 @@ def test_a_pulse_named_with_a_device_or_a_verb_is_read(text, expected):
 @pytest.mark.parametrize("text", ["my pulse and BP machine says 130/85", "pulse is 2 hours away", "pulse ox says 93%"])
 def test_a_blood_pressure_or_a_time_beside_the_word_pulse_is_not_a_heart_rate(text):
     assert "heart_rate" not in vitals_from_text(text)
+
+
+@pytest.mark.parametrize("text", ["waited 2 hr 45 mins and nearly fainted", "in the queue for 1 hr 30 mins",
+                                  "1hr 30min drive", "for 1 hr 20 minutes"])
+def test_hours_and_minutes_are_not_a_heart_rate(text):
+    """"hr 45" after a number of hours is a time, not a pulse (independent check of round 16: an emergency by NEWS2)."""
+    assert "heart_rate" not in vitals_from_text(text)
+
+
+@pytest.mark.parametrize("text,expected", [("HR 44 irregular", 44), ("hr 45 bpm", 45), ("P 120, BP 90/60", 120)])
+def test_heart_rates_in_shorthand_still_read(text, expected):
+    assert vitals_from_text(text)["heart_rate"] == expected

@@ -72,7 +72,7 @@ _TEXT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
     "heart_rate": (
         # not a length of time: "waited 2 hr 45 mins" is not a heart rate of 45 (independent check of round 16)
-        re.compile(r"(?<!\d)(?<!\d )\b(?:hr|heart rate|pulse(?: rate)?|p)\s*(?:of|is|was|=|:|-)?\s*(\d{2,3})\b"
+        re.compile(r"(?<!\d)\b(?:hr|heart rate|pulse(?: rate)?|p)\s*(?:of|is|was|=|:|-)?\s*(\d{2,3})\b"
                    r"(?!\s*(?:%|mins?\b|minutes?|m\b|secs?\b|seconds?))"),
         re.compile(r"\b(\d{2,3})\s*(?:bpm|beats (?:a|per) minute)\b"),
         # "my heart 116", "heart going at 140", "heart racing at 150" (round 12)

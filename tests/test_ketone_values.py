@@ -35,3 +35,10 @@ def test_levels_follow_the_value_and_diabetes():
     assert triage("type 1 diabetic, ketones 1.8 and sugars 19 with a cold").level == "urgent"
     assert triage("on insulin, ketones 0.8 this morning with a cold").level == "urgent"
     assert triage("type 1, blood ketones 0.2, sugars fine").level not in ("emergency", "urgent")
+
+
+def test_a_meter_reading_and_t1d_shorthand_are_read():
+    """Independent check of round 16: "ketone meter says 5.2" and "T1D, bks 0.9, vomiting" were routine."""
+    assert ketone_concepts("ketone meter says 5.2") >= {"blood_ketones_3_or_more"}
+    assert triage("ketone meter says 5.2").level == "emergency"
+    assert triage("T1D, bks 0.9, vomiting").level == "urgent"

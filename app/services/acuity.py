@@ -401,7 +401,7 @@ _RISK_TEXT: dict[str, re.Pattern[str]] = {
         r"(?:[3-9]|1[01]) ?(?:weeks?|wks?) (?:by (?:dates|scan|lmp|my dates|my scan)|along|gestation|of gestation)|"
         r"(?<!for )(?<!last )(?<!past )(?<!over )(?<!son is )(?<!baby is )(?<!daughter is )(?<!baby's )(?<!son's )"
         r"(?:1[2-9]|[23]\d|4[0-2]) ?(?:weeks?|wks?)(?! ago| old|-old))(?![\w'])"),
-    "diabetes": re.compile(r"(?<![\w'])(?:diabetic|diabetes|type [12] diabetes|type (?:one|two)|type [12]|t[12]dm|on insulin|insulin|metformin(?! for (?:pcos|polycystic))|gliclazide|"
+    "diabetes": re.compile(r"(?<![\w'])(?:diabetic|diabetes|type [12] diabetes|type (?:one|two)|type [12]|t[12]dm|t[12]d|on insulin|insulin|metformin(?! for (?:pcos|polycystic))|gliclazide|"
         r"hypos?|blood sugars?|sugar levels?|blood glucose|sul(?:f|ph)onylureas?|glipizide|glimepiride|glibenclamide|tolbutamide|"
         r"sitagliptin|linagliptin|alogliptin|saxagliptin|vildagliptin|dapagliflozin|empagliflozin|canagliflozin|pioglitazone)(?![\w'])"),
     "immunosuppressed": re.compile(
@@ -1159,7 +1159,8 @@ def _potassium(norm: str) -> tuple[float, str] | None:
 # exclusions apply (a condition, a negation, a past value).
 _KETONE = re.compile(r"\b(?<!urine )(?<!urinary )(?:blood )?(?:ketones?|ketone levels?|bks?|b-?ketones?|beta-?hydroxybutyrate|bhb)\s*"
                      r"(?:levels?\s*|reading\s*|meter\s*)?(?:today\s*|now\s*|this morning\s*)?"
-                     r"(?:of|is|are|was|were|=|:|-|at|now|came back(?: at)?|(?:is |are |was |were )?(?:high|up|raised) at|reading)?\s*"
+                     r"(?:of|is|are|was|were|=|:|-|at|now|came back(?: at)?|(?:is |are |was |were )?(?:high|up|raised) at|reading|"
+                     r"(?:says|said|reads|read|shows|showed|showing|gave|gives)(?: it'?s)?)?\s*"
                      r"(\d{1,2}(?:\.\d{1,2})?)(?!\d)(?!\.\d)(?!\s*(?:-|to|–)\s*\d)(?!\s*\+)"
                      r"(?!\s*(?:%|mg|kg|years?|weeks?|days?|hours?|hrs?|times?|am|pm|units?|carbs?|g\b))")
 _KETONE_URINE = re.compile(r"\b(?:urine|wee|pee|ketostix|dipstick|stick|strips?|urinalysis|ua)\b")

@@ -70,9 +70,14 @@ NEGATION_WINDOW_WORDS = 6
 OR_ITEM_MAX_WORDS = 3  # an "or" this close before the finding, and the item before it, widen the window
 
 
+# "2 hr 45 mins" is a time: written out, so that a pulse phrase ("hr 45") never reads it (round 16: a wait of "2 hr 45
+# mins" with a faint fired the slow-pulse emergency; the vitals reader has the same rule).
+_HOURS_AND_MINUTES = re.compile(r"\b(\d+)\s*hrs?\b(?=\s*\d+\s*(?:mins?|minutes?)\b)")
+
+
 def normalise(text: str) -> str:
     """Lower case, straight apostrophes, single spaces: what all patterns are written against."""
-    return re.sub(r"[ \t]+", " ", (text or "").translate(_APOSTROPHES).lower())
+    return _HOURS_AND_MINUTES.sub(r"\1 hours", re.sub(r"[ \t]+", " ", (text or "").translate(_APOSTROPHES).lower()))
 
 
 def clause_start(text: str, pos: int) -> int:

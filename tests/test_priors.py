@@ -78,7 +78,7 @@ def test_gestation_weeks_min_is_validated():
 
     kb = load_knowledge_base()
     rfm = next(c for c in kb.conditions if c.name == "Reduced fetal movements")
-    assert rfm.demographics["gestation_weeks_min"] == 24
+    assert rfm.demographics["gestation_weeks_min"] == 16  # RCOG: reduced movements are reported from 16 weeks
     raw = next(c for c in __import__("json").load(open(kb_file("renal_obgyn.json")))["conditions"]
                if c["name"] == "Reduced fetal movements")
     for bad in ("24", 60, True):

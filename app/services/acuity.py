@@ -548,7 +548,7 @@ def read_person(text: str, age: int | None = None, sex: str | None = None,
 # the birth is plainly the writer's or the described woman's and recent, with a number ("a few years ago" is none).
 _UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 4.35}
 _BIRTH_AGO = re.compile(
-    r"(?<![\w'])(?:(?:i|she|we|wife|partner) )?(?:had (?:my|our|her|the) (?:baby|son|daughter|twins|little one)|gave birth|"
+    r"(?<![\w'])(?:had (?:my|our|her|the) (?:baby|son|daughter|twins|little one)|gave birth|"
     r"given birth|delivered|(?:my|her|the) (?:c-?section|caesarean|section|delivery|birth) was|had (?:a|my|her) (?:c-?section|caesarean))"
     r"(?: \w+){0,3}? (\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (day|week|wk|month)s? ago(?![\w'])")
 _AFTER_BIRTH = re.compile(

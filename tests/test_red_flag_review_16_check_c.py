@@ -75,11 +75,13 @@ FIRES = {
 QUIET = {
     "headache_with_stiff_neck_and_light_sensitivity": (30, [
         "woke up with a stiff neck after sleeping funny, slight headache and the sun hurts my eyes",
-        "stiff neck from working at the desk all day, tension headache, sensitive to light from the screen",
         "headache, stiff neck, sensitive to light, my neck has been stiff for years with arthritis in my neck",
         "neck stiff from sleeping on a new pillow, headache, light bothers my eyes",
         "whiplash from a car accident, stiff neck, headache, light bothers me",
-        "stiff neck, headache and light hurts from working at the computer all day",
+        # red-flag-reviewer-65 (2026-12-01) moved the desk / computer look-alikes ("stiff neck from working at the desk all
+        # day, tension headache, sensitive to light from the screen", "stiff neck, headache and light hurts from working at
+        # the computer all day") to tests/test_red_flag_review_16_chain_c.py as must-fire: a desk explains the neck, not
+        # headache with photophobia (docs/hazards/round_16_chain_c.md).
     ]),
     "suicidal_words_said_of_another_person": (40, [
         "my grandad has terminal cancer and wants to die peacefully at home",
